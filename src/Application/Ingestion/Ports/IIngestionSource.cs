@@ -1,0 +1,24 @@
+using Kasparro.Domain.Ingestion;
+
+namespace Kasparro.Application.Ingestion.Ports;
+
+/// <summary>
+/// A source of market records (the CSV files, an API). It streams what it reads, tells which checkpoint each record
+/// completes, and skips what its checkpoints say is unchanged. Infrastructure implements one per source.
+/// </summary>
+public interface IIngestionSource
+{
+    /// <summary>The source's stored name, one of <see cref="Kasparro.Domain.Markets.SourceNames"/>.</summary>
+    string Name { get; }
+
+    IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What a source needs to read incrementally: the run, the committed checkpoints per stream, overrides.</summary>
+public sealed record SourceReadContext(Guid RunId, IReadOnlyDictionary<string, Checkpoint> Checkpoints, SourceOverrides Overrides);
+
+/// <summary>Per-run overrides of configured settings (the CLI's <c>--csv PATH</c>).</summary>
+public sealed record SourceOverrides(string? CsvPath = null)
+{
+    public static SourceOverrides None { get; } = new();
+}

@@ -1,0 +1,68 @@
+using Kasparro.Domain.Assets;
+using Kasparro.Domain.Ingestion;
+using Kasparro.Domain.Markets;
+
+namespace Kasparro.Application.Ingestion.Ports;
+
+/// <summary>Where runs, checkpoints and loaded batches are kept. Infrastructure implements it on PostgreSQL.</summary>
+public interface IIngestionStore
+{
+    Task<IReadOnlyList<Checkpoint>> GetCheckpointsAsync(string source, CancellationToken cancellationToken);
+
+    Task<TickerAliases> GetTickerAliasesAsync(CancellationToken cancellationToken);
+
+    Task<IngestionRun?> FindRunningRunAsync(string source, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends as failed every run of <paramref name="source"/> still marked running. Called while holding the source's
+    /// run lock, so such runs belong to a process that died. Returns how many were closed.
+    /// </summary>
+    Task<int> CloseAbandonedRunsAsync(string source, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task AddRunAsync(IngestionRun run, CancellationToken cancellationToken);
+
+    Task SaveRunAsync(IngestionRun run, CancellationToken cancellationToken);
+
+    /// <summary>Opens one transaction for one batch.</summary>
+    Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One batch in one transaction: identity is read under a lock shared by every source, then raw rows, assets,
+/// mappings, quotes, rejections, drift events, checkpoints and the run's counts are written, and all of it commits
+/// together or not at all. Disposing without <see cref="CommitAsync"/> rolls back.
+/// </summary>
+public interface IIngestionBatch : IAsyncDisposable
+{
+    Task<IdentitySnapshot> LoadIdentityAsync(IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken);
+
+    /// <summary>Writes the batch; returns how many quotes were inserted or changed.</summary>
+    Task<long> WriteAsync(BatchWrite write, CancellationToken cancellationToken);
+
+    /// <summary>Adds the batch's counts to its run's stored counts, in the batch's transaction.</summary>
+    Task AddRunProgressAsync(Guid runId, RunCounts batch, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What is stored about the identities a batch touches: their mappings, crosswalk rows and candidate assets.</summary>
+public sealed record IdentitySnapshot(IReadOnlyList<Asset> Assets, IReadOnlyList<AssetSourceMapping> Mappings, IReadOnlyList<CrosswalkEntry> Crosswalk);
+
+/// <summary>Everything one batch writes.</summary>
+public sealed record BatchWrite(
+    string Source,
+    Guid RunId,
+    DateTimeOffset IngestedAt,
+    IReadOnlyList<RawRecord> Raw,
+    IReadOnlyList<Asset> Assets,
+    IReadOnlyList<AssetSourceMapping> Mappings,
+    IReadOnlyList<Kasparro.Domain.Quotes.Quote> Quotes,
+    IReadOnlyList<Rejection> Rejections,
+    IReadOnlyList<SourceSchemaDrift> Drift,
+    IReadOnlyList<Checkpoint> Checkpoints);
+
+/// <summary>A record kept verbatim in its source's raw table (identical content is kept once).</summary>
+public sealed record RawRecord(string Reference, string? SourceRecordId, RawPayload Payload);
+
+/// <summary>A record that was not loaded, with every reason.</summary>
+public sealed record Rejection(string Reference, string? SourceRecordId, RawPayload Payload, IReadOnlyList<string> Reasons);

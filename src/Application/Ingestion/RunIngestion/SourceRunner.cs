@@ -1,0 +1,264 @@
+using System.Threading.Channels;
+using Kasparro.Application.Ingestion.Ports;
+using Kasparro.Domain.Assets;
+using Kasparro.Domain.Ingestion;
+using Kasparro.Domain.Markets;
+using Kasparro.Domain.Quotes;
+using Microsoft.Extensions.Logging;
+
+namespace Kasparro.Application.Ingestion.RunIngestion;
+
+/// <summary>
+/// One run of one source: take the source's lock, open the run, stream records, check them against the data rules,
+/// resolve identity, and commit raw rows, quotes, rejections and the checkpoint batch by batch, each batch in one
+/// transaction; then close the run with its counts. Reading the next batch overlaps committing the previous one.
+/// </summary>
+public sealed partial class SourceRunner(
+    IIngestionStore store,
+    ISourceRunLock runLock,
+    IngestionSettings settings,
+    IIngestionProgress progress,
+    TimeProvider time,
+    ILogger<SourceRunner> logger)
+{
+    public async Task<SourceRunResult> RunAsync(IIngestionSource source, RunIngestionCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(command);
+
+        await using var lease = await runLock.TryAcquireAsync(source.Name, cancellationToken);
+        if (lease is null)
+        {
+            var running = await store.FindRunningRunAsync(source.Name, cancellationToken);
+            LogBusy(source.Name, running?.Id);
+            return new SourceRunResult(source.Name, running?.Id, SourceRunStatus.Busy, RunCounts.Zero, 0, $"source '{source.Name}' is already running");
+        }
+
+        var started = time.GetUtcNow();
+        var abandoned = await store.CloseAbandonedRunsAsync(source.Name, started, cancellationToken);
+        if (abandoned > 0)
+        {
+            LogAbandoned(abandoned, source.Name);
+        }
+
+        var run = IngestionRun.Start(Guid.CreateVersion7(started), source.Name, command.Trigger, started);
+        await store.AddRunAsync(run, cancellationToken);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["run_id"] = run.Id, ["source"] = source.Name });
+        LogStarted(source.Name, run.Id, run.Trigger.ToText());
+
+        try
+        {
+            await ExecuteAsync(source, run, command, cancellationToken);
+            run.Succeed(time.GetUtcNow());
+        }
+        catch (FailAfterReachedException ex)
+        {
+            run.Fail(time.GetUtcNow(), ex.Message);
+        }
+        catch (SourceUnavailableException ex)
+        {
+            var message = $"source unavailable: {ex.Message}";
+            if (run.Counts.Read > 0)
+            {
+                run.EndPartial(time.GetUtcNow(), message);
+            }
+            else
+            {
+                run.Fail(time.GetUtcNow(), message);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            run.Fail(time.GetUtcNow(), "cancelled: the host is stopping; the run stopped at a batch boundary");
+        }
+#pragma warning disable CA1031 // A run records any failure as its outcome; it never takes the process down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogRunError(ex, source.Name);
+            run.Fail(time.GetUtcNow(), $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        // The outcome is written even when the caller is cancelling: a run must not stay 'running'.
+        await store.SaveRunAsync(run, CancellationToken.None);
+        LogFinished(source.Name, run.Status.ToText(), run.Counts.Read, run.Counts.Loaded, run.Counts.Skipped, run.Counts.Rejected, run.DurationMs ?? 0, run.Error);
+        return new SourceRunResult(source.Name, run.Id, run.Status.ToText(), run.Counts, run.DurationMs ?? 0, run.Error);
+    }
+
+    private async Task ExecuteAsync(IIngestionSource source, IngestionRun run, RunIngestionCommand command, CancellationToken cancellationToken)
+    {
+        var aliases = await store.GetTickerAliasesAsync(cancellationToken);
+        var checkpoints = (await store.GetCheckpointsAsync(source.Name, cancellationToken)).ToDictionary(c => c.Stream, StringComparer.Ordinal);
+        var context = new SourceReadContext(run.Id, checkpoints, new SourceOverrides(command.CsvPath));
+
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(() => PrepareAsync(source, context, aliases, command.FailAfter, batches.Writer, reading.Token), reading.Token);
+        long committedRecords = 0;
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            {
+                await CommitAsync(source.Name, run, batch, cancellationToken);
+                committedRecords += batch.RecordCount;
+                if (command.FailAfter is { } limit && committedRecords >= limit)
+                {
+                    throw new FailAfterReachedException(limit);
+                }
+            }
+        }
+        finally
+        {
+            await reading.CancelAsync();
+            await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        await producer;
+    }
+
+    /// <summary>Reads the source and cuts prepared batches; the failure-injection limit cuts the last one exactly.</summary>
+    private async Task PrepareAsync(
+        IIngestionSource source, SourceReadContext context, TickerAliases aliases, long? failAfter, ChannelWriter<PreparedBatch> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = new PreparedBatch();
+            long records = 0;
+            await foreach (var item in source.ReadAsync(context, cancellationToken))
+            {
+                switch (item)
+                {
+                    case SourceRecord record:
+                        Add(batch, record, aliases);
+                        records++;
+                        break;
+                    case SourceSkipped skipped:
+                        batch.Read += skipped.Count;
+                        break;
+                    case SourceCheckpoint reached:
+                        batch.Checkpoints[reached.Stream] = reached.Checkpoint;
+                        break;
+                    case SourceSchemaDrift drift:
+                        batch.Drift.Add(drift);
+                        LogDrift(source.Name, drift.ExpectedField, drift.ObservedField, drift.Confidence, drift.Action);
+                        break;
+                }
+
+                var limitReached = failAfter is { } limit && records >= limit;
+                if (batch.RecordCount >= settings.BatchSize || limitReached)
+                {
+                    await output.WriteAsync(batch, cancellationToken);
+                    batch = new PreparedBatch();
+                    if (limitReached)
+                    {
+                        output.Complete();
+                        return;
+                    }
+                }
+            }
+
+            if (!batch.IsEmpty)
+            {
+                await output.WriteAsync(batch, cancellationToken);
+            }
+
+            output.Complete();
+        }
+#pragma warning disable CA1031 // Handed to the writing side, which rethrows it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            output.Complete(ex);
+        }
+    }
+
+    private static void Add(PreparedBatch batch, SourceRecord record, TickerAliases aliases)
+    {
+        batch.Read++;
+        batch.Raw.Add(new RawRecord(record.Reference, record.SourceRecordId, record.Raw));
+        if (record.CheckpointAfter is { } checkpoint)
+        {
+            batch.Checkpoints[record.Stream] = checkpoint;
+        }
+
+        var reasons = new List<string>(record.Problems);
+        NormalizedRecord? normalized = null;
+        if (record.Fields is null)
+        {
+            if (reasons.Count == 0)
+            {
+                reasons.Add("record has no readable fields");
+            }
+        }
+        else
+        {
+            var (checkedRecord, ruleReasons) = QuoteRules.Normalize(record.Fields, aliases);
+            reasons.AddRange(ruleReasons.Where(r => !reasons.Contains(r, StringComparer.Ordinal)));
+            normalized = checkedRecord;
+        }
+
+        if (reasons.Count > 0 || normalized is null)
+        {
+            batch.Rejections.Add(new Rejection(record.Reference, record.SourceRecordId, record.Raw, reasons));
+            return;
+        }
+
+        batch.Valid.Add(normalized);
+    }
+
+    private async Task CommitAsync(string source, IngestionRun run, PreparedBatch batch, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await store.BeginBatchAsync(cancellationToken);
+
+        var keys = batch.Valid.Select(r => new SourceKey(source, r.SourceAssetId)).ToHashSet();
+        var tickers = batch.Valid.Select(r => r.Ticker.Value).ToHashSet(StringComparer.Ordinal);
+        var snapshot = await transaction.LoadIdentityAsync(keys, tickers, cancellationToken);
+        var resolver = new IdentityResolver(snapshot.Assets, snapshot.Mappings, snapshot.Crosswalk, settings.NameSimilarityThreshold);
+
+        var quotes = new List<Quote>(batch.Valid.Count);
+        foreach (var record in batch.Valid)
+        {
+            var key = new SourceKey(source, record.SourceAssetId);
+            var resolution = resolver.Resolve(new IdentityCandidate(key, record.Ticker, record.Name, record.MarketCapUsd), () => Guid.CreateVersion7(now), now);
+            quotes.Add(new Quote(
+                resolution.AssetId, record.Ticker, record.Name, key, record.PriceUsd, record.MarketCapUsd, record.Volume24hUsd,
+                record.PercentChange24h, record.ObservedAt, record.SourceUpdatedAt));
+        }
+
+        var loaded = await transaction.WriteAsync(
+            new BatchWrite(
+                source, run.Id, now, batch.Raw, [.. resolver.ChangedAssets], resolver.CreatedMappings, quotes,
+                batch.Rejections, batch.Drift, [.. batch.Checkpoints.Values]),
+            cancellationToken);
+
+        var rejected = batch.Rejections.Count;
+        var counts = new RunCounts(batch.Read, loaded, batch.Read - loaded - rejected, rejected);
+        await transaction.AddRunProgressAsync(run.Id, counts, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        run.RecordBatch(counts);
+        progress.BatchCommitted(source, run.Id, run.Counts);
+    }
+
+    private sealed class FailAfterReachedException(long limit)
+        : Exception($"aborted by failure injection after committing {limit} records (--fail-after {limit})");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {Source} started ({Trigger})")]
+    private partial void LogStarted(string source, Guid runId, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run of {Source} ended {Status}: read {Read}, loaded {Loaded}, skipped {Skipped}, rejected {Rejected} in {DurationMs} ms {Error}")]
+    private partial void LogFinished(string source, string status, long read, long loaded, long skipped, long rejected, long durationMs, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source} is busy: run {RunningRunId} holds its lock")]
+    private partial void LogBusy(string source, Guid? runningRunId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closed {Count} abandoned run(s) of {Source} left running by a process that died")]
+    private partial void LogAbandoned(int count, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schema drift in {Source}: expected {ExpectedField}, saw {ObservedField} (confidence {Confidence}): {Action}")]
+    private partial void LogDrift(string source, string expectedField, string? observedField, decimal confidence, string action);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run of {Source} failed")]
+    private partial void LogRunError(Exception exception, string source);
+}
