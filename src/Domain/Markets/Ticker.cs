@@ -24,18 +24,18 @@ public readonly record struct Ticker
             return Validated<Ticker>.Fail("symbol is missing");
         }
 
-        foreach (var c in symbol)
+        var visible = RemoveFormatCharacters(symbol).Trim();
+        if (visible.Length == 0)
+        {
+            return Validated<Ticker>.Fail("symbol is empty");
+        }
+
+        foreach (var c in visible)
         {
             if (char.IsControl(c))
             {
                 return Validated<Ticker>.Fail("symbol contains a control character");
             }
-        }
-
-        var visible = RemoveFormatCharacters(symbol).Trim();
-        if (visible.Length == 0)
-        {
-            return Validated<Ticker>.Fail("symbol is empty");
         }
 
         if (visible.Length > MaxLength)

@@ -1,0 +1,73 @@
+using System.Reflection;
+using FluentValidation;
+
+namespace Kasparro.ArchitectureTests;
+
+public sealed class ConventionTests
+{
+    private static readonly Type[] ApplicationTypes = Layers.Application.GetTypes();
+
+    private static IEnumerable<Type> Implementing(Type openGeneric) =>
+        ApplicationTypes.Where(t => t is { IsClass: true, IsAbstract: false }
+                                    && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == openGeneric));
+
+    [Fact]
+    public void Handlers_AreNamedForTheirRequestAndEndInHandler()
+    {
+        var handlers = Implementing(typeof(IRequestHandler<,>)).ToList();
+
+        handlers.ShouldNotBeEmpty();
+        handlers.ShouldAllBe(h => h.Name.EndsWith("Handler", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validators_EndInValidatorAndSitBesideTheirRequest()
+    {
+        var validators = ApplicationTypes.Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IValidator).IsAssignableFrom(t)).ToList();
+
+        validators.ShouldNotBeEmpty();
+        foreach (var validator in validators)
+        {
+            validator.Name.ShouldEndWith("Validator");
+            var request = validator.BaseType!.GetGenericArguments().Single();
+            validator.Namespace.ShouldBe(request.Namespace, $"{validator.Name} should sit in the use-case folder of {request.Name}");
+        }
+    }
+
+    [Fact]
+    public void Requests_AreCommandsOrQueries_EachWithExactlyOneHandler()
+    {
+        var requests = ApplicationTypes
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>)))
+            .ToList();
+        var handled = Implementing(typeof(IRequestHandler<,>))
+            .SelectMany(h => h.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequestHandler<,>)))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToList();
+
+        requests.ShouldNotBeEmpty();
+        foreach (var request in requests)
+        {
+            (request.Name.EndsWith("Command", StringComparison.Ordinal) || request.Name.EndsWith("Query", StringComparison.Ordinal))
+                .ShouldBeTrue($"{request.Name} should end in Command or Query");
+            handled.Count(h => h == request).ShouldBe(1, $"{request.Name} should have exactly one handler");
+        }
+    }
+
+    [Fact]
+    public void DomainTypes_ExposeNoPublicSetters()
+    {
+        var properties = Layers.Domain.GetTypes()
+            .Where(t => t.IsPublic)
+            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .ToList();
+        var mutable = properties
+            .Where(p => p.SetMethod is { IsPublic: true } setter
+                        && !setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(System.Runtime.CompilerServices.IsExternalInit)))
+            .Select(p => $"{p.DeclaringType!.Name}.{p.Name}")
+            .ToList();
+
+        properties.ShouldNotBeEmpty();
+        mutable.ShouldBeEmpty();
+    }
+}
