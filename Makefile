@@ -1,0 +1,31 @@
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+.PHONY: help up down test build bench clean clean-data
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
+
+up: ## Start PostgreSQL and the API (Docker Compose if an engine answers, else natively) and print the URLs
+	@bash scripts/up.sh
+
+down: ## Stop what `make up` started; data is kept
+	@bash scripts/down.sh
+
+test: ## Build, then run unit, architecture and integration tests; ends with "N passed, N failed"
+	@bash scripts/test.sh
+
+build: ## Build the solution (Release)
+	@source scripts/lib.sh && ensure_dotnet
+	dotnet build Kasparro.sln -c Release --nologo
+
+bench: ## Run the benchmarks (scripts/bench.sh)
+	@if [[ -f scripts/bench.sh ]]; then bash scripts/bench.sh; else echo "error: scripts/bench.sh does not exist yet" >&2; exit 2; fi
+
+clean: ## Remove build outputs and test results (keeps .data/pg and .env)
+	find src tests bench benchmarks -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true
+	rm -rf .data/app .data/test-results TestResults BenchmarkDotNet.Artifacts
+
+clean-data: down clean ## Stop everything and delete .data (the local database too); .env is kept
+	rm -rf .data
