@@ -76,22 +76,19 @@ public static class QuoteRules
         var sourceAssetId = string.IsNullOrWhiteSpace(fields.SourceAssetId)
             ? (ticker.IsValid ? ticker.Value.Value : null)
             : fields.SourceAssetId.Trim();
-        if (sourceAssetId is null)
-        {
-            reasons.Add("source asset id is missing");
-        }
-        else if (sourceAssetId.Length > MaxSourceAssetIdLength)
+        // Without its own id a record is known by its ticker; an unusable symbol was reported above.
+        if (sourceAssetId is { Length: > MaxSourceAssetIdLength })
         {
             reasons.Add($"source asset id is longer than {MaxSourceAssetIdLength} characters");
         }
 
-        if (reasons.Count > 0)
+        if (reasons.Count > 0 || sourceAssetId is null)
         {
             return (null, reasons);
         }
 
         return (new NormalizedRecord(
-            sourceAssetId!,
+            sourceAssetId,
             ticker.Value,
             name,
             price,

@@ -51,7 +51,6 @@ public sealed class QuoteRulesTests
             "market cap is negative",
             "24h volume is negative",
             "timestamp is missing",
-            "source asset id is missing",
         ]);
     }
 

@@ -1,0 +1,141 @@
+using Kasparro.Application.Ingestion;
+using Kasparro.Application.Ingestion.Ports;
+using Kasparro.Application.Ingestion.RunIngestion;
+using Kasparro.Domain.Ingestion;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Kasparro.UnitTests.Application;
+
+public sealed class SourceRunnerTests
+{
+    private readonly InMemoryStore _store = new();
+    private readonly SwitchableLock _lock = new();
+
+    private SourceRunner Runner(int batchSize = 3) =>
+        new(_store, _lock, new IngestionSettings { BatchSize = batchSize }, new NoIngestionProgress(), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)), NullLogger<SourceRunner>.Instance);
+
+    private static RunIngestionCommand Command(long? failAfter = null) => new(["csv"], RunTrigger.Cli, FailAfter: failAfter);
+
+    private static List<SourceItem> Records(int count) => [.. Enumerable.Range(0, count).Select(i => (SourceItem)ScriptedSource.Record(i))];
+
+    [Fact]
+    public async Task Run_CommitsInBatchesWithTheLastCheckpointOfEach()
+    {
+        var result = await Runner(batchSize: 3).RunAsync(new ScriptedSource("csv", Records(7)), Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Succeeded);
+        result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
+        _store.Commits.ShouldBe(3);
+        _store.Checkpoints.Select(c => c.Rows).ShouldBe([3L, 6L, 7L]);
+        _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
+    }
+
+    [Fact]
+    public async Task Run_WhenRecordsRepeatAKey_CountsTheRepeatsAsSkipped()
+    {
+        var items = new List<SourceItem> { ScriptedSource.Record(0), ScriptedSource.Record(0), ScriptedSource.Record(1) };
+
+        var result = await Runner(batchSize: 10).RunAsync(new ScriptedSource("csv", items), Command(), CancellationToken.None);
+
+        result.Counts.ShouldBe(new RunCounts(3, 2, 1, 0));
+    }
+
+    [Fact]
+    public async Task Run_WhenTheSourceSkipsUnchangedRecords_CountsThemReadAndSkipped()
+    {
+        var items = new List<SourceItem> { new SourceSkipped("old.csv", 500, "file unchanged"), ScriptedSource.Record(0) };
+
+        var result = await Runner().RunAsync(new ScriptedSource("csv", items), Command(), CancellationToken.None);
+
+        result.Counts.ShouldBe(new RunCounts(501, 1, 500, 0));
+        result.Counts.IsBalanced.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Run_RejectsBadRecordsWithEveryReasonAndKeepsGoing()
+    {
+        var items = new List<SourceItem>
+        {
+            ScriptedSource.Record(0),
+            ScriptedSource.Record(1, symbol: " ", price: "-1", "market cap: '--x' is not a number"),
+            ScriptedSource.Record(2),
+        };
+
+        var result = await Runner().RunAsync(new ScriptedSource("csv", items), Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Succeeded);
+        result.Counts.ShouldBe(new RunCounts(3, 2, 0, 1));
+        var rejection = _store.Rejections.ShouldHaveSingleItem();
+        rejection.Reference.ShouldBe("file.csv:2");
+        rejection.Reasons.ShouldBe(["market cap: '--x' is not a number", "symbol is empty", "price is negative"]);
+    }
+
+    [Fact]
+    public async Task Run_WithFailAfter_CommitsExactlyThatManyRecordsAndFails()
+    {
+        var result = await Runner(batchSize: 3).RunAsync(new ScriptedSource("csv", Records(10)), Command(failAfter: 4), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Failed);
+        result.Error.ShouldBe("aborted by failure injection after committing 4 records (--fail-after 4)");
+        result.Counts.Read.ShouldBe(4);
+        _store.QuoteKeys.Count.ShouldBe(4);
+        _store.Checkpoints.Last().Rows.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Run_WhenTheSourceStopsAnsweringAfterACommit_EndsPartialKeepingTheCheckpoint()
+    {
+        var source = new ScriptedSource("csv", Records(4), new SourceUnavailableException("HTTP 503 after 5 attempts"));
+
+        var result = await Runner(batchSize: 2).RunAsync(source, Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Partial);
+        result.Error.ShouldBe("source unavailable: HTTP 503 after 5 attempts");
+        result.Counts.Loaded.ShouldBe(4);
+        _store.Checkpoints.Last().Rows.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Run_WhenTheSourceFailsBeforeAnything_Fails()
+    {
+        var source = new ScriptedSource("csv", [], new SourceUnavailableException("connection refused"));
+
+        var result = await Runner().RunAsync(source, Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Failed);
+        _store.Runs.Single().Status.ShouldBe(RunStatus.Failed);
+    }
+
+    [Fact]
+    public async Task Run_WhenTheSourceIsLocked_ReportsBusyAndOpensNoRun()
+    {
+        _lock.Busy = true;
+
+        var result = await Runner().RunAsync(new ScriptedSource("csv", Records(1)), Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Busy);
+        _store.Runs.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_GivesTheSourceItsCheckpointsAndOverrides()
+    {
+        _store.Checkpoints.Add(new Checkpoint("csv", "file.csv", 2, 300, 30, "{}"));
+        var source = new ScriptedSource("csv", []);
+
+        await Runner().RunAsync(source, Command() with { CsvPath = "/tmp/x.csv" }, CancellationToken.None);
+
+        source.LastContext!.Checkpoints["file.csv"].Position.ShouldBe(300);
+        source.LastContext.Overrides.CsvPath.ShouldBe("/tmp/x.csv");
+    }
+
+    [Fact]
+    public async Task Run_ResolvesOneAssetForOneCoinAcrossBatches()
+    {
+        await Runner(batchSize: 2).RunAsync(new ScriptedSource("csv", Records(5)), Command(), CancellationToken.None);
+
+        _store.Assets.Count.ShouldBe(1);
+        _store.Mappings.Count.ShouldBe(1);
+    }
+}
