@@ -16,21 +16,31 @@ internal static class Layers
     public static IReadOnlyList<string> ReferencedAssemblyNames(Assembly assembly) =>
         [.. assembly.GetReferencedAssemblies().Select(a => a.Name!)];
 
-    /// <summary>Every (declaring type, referenced type) pair in the assembly: signatures, fields, and method bodies.</summary>
-    public static IReadOnlyList<(string From, string To)> TypeReferences(Assembly assembly)
+    /// <summary>
+    /// Every (declaring type, referenced type, the referenced type's assembly) in the assembly: base types, interfaces,
+    /// fields, signatures, locals and every type a method body touches.
+    /// </summary>
+    public static IReadOnlyList<(string From, string To, string Assembly)> TypeReferences(Assembly assembly)
     {
         using var module = ModuleDefinition.ReadModule(assembly.Location);
-        var pairs = new List<(string, string)>();
+        var pairs = new List<(string, string, string)>();
         foreach (var type in module.GetTypes())
         {
             void Add(TypeReference? reference)
             {
-                if (reference is null)
+                if (reference is null or GenericParameter)
                 {
                     return;
                 }
 
-                pairs.Add((type.FullName, reference.GetElementType().FullName));
+                var element = reference.GetElementType();
+                var scope = element.Scope switch
+                {
+                    AssemblyNameReference name => name.Name,
+                    ModuleDefinition own => own.Assembly.Name.Name,
+                    var other => other.Name,
+                };
+                pairs.Add((type.FullName, element.FullName, scope));
                 if (reference is GenericInstanceType generic)
                 {
                     foreach (var argument in generic.GenericArguments)

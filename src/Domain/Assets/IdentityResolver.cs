@@ -82,17 +82,17 @@ public sealed class IdentityResolver
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(newAssetId);
 
+        var name = string.IsNullOrWhiteSpace(record.Name) ? null : record.Name.Trim();
         if (_mappings.TryGetValue(record.Key, out var existing))
         {
-            if (_assets.TryGetValue(existing.AssetId, out var mapped) && mapped.ObserveMarketCap(record.MarketCapUsd))
+            if (_assets.TryGetValue(existing.AssetId, out var mapped))
             {
-                _changedAssets.Add(mapped);
+                Observe(mapped, name, record.MarketCapUsd);
             }
 
             return new AssetResolution(existing.AssetId, existing.Method, existing.Confidence);
         }
 
-        var name = string.IsNullOrWhiteSpace(record.Name) ? null : record.Name.Trim();
         var decision = ByCrosswalk(record.Key)
             ?? (name is null ? ByPrimaryTicker(record.Ticker) : BySymbolAndName(record.Ticker, name));
 
@@ -110,10 +110,7 @@ public sealed class IdentityResolver
             decision = (asset, MappingMethod.New, 1m);
         }
 
-        if ((name is not null && asset.AdoptName(name)) | asset.ObserveMarketCap(record.MarketCapUsd))
-        {
-            _changedAssets.Add(asset);
-        }
+        Observe(asset, name, record.MarketCapUsd);
 
         var mapping = new AssetSourceMapping(record.Key, asset.Id, decision.Value.Method, decision.Value.Confidence, now);
         _mappings[record.Key] = mapping;
@@ -174,6 +171,15 @@ public sealed class IdentityResolver
     {
         var primary = PrimaryFor(ticker);
         return primary is null ? null : (primary, MappingMethod.Symbol, Confidence(_assetsByTicker[ticker.Value].Count));
+    }
+
+    /// <summary>A record may name a nameless asset and raise its market cap; either change must be written.</summary>
+    private void Observe(Asset asset, string? name, decimal? marketCapUsd)
+    {
+        if ((name is not null && asset.AdoptName(name)) | asset.ObserveMarketCap(marketCapUsd))
+        {
+            _changedAssets.Add(asset);
+        }
     }
 
     private static decimal Confidence(int assetsSharingTicker) =>

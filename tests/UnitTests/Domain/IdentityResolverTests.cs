@@ -102,6 +102,19 @@ public sealed class IdentityResolverTests
     }
 
     [Fact]
+    public void Resolve_WhenTheSameKeyLaterCarriesAName_NamesTheAsset()
+    {
+        var resolver = Empty();
+        var export = Resolve(resolver, Candidate(SourceNames.Csv, "BTC", "BTC", null));
+
+        var named = Resolve(resolver, Candidate(SourceNames.Csv, "BTC", "BTC", "Bitcoin"));
+
+        named.AssetId.ShouldBe(export.AssetId);
+        resolver.CreatedAssets.Single().Name.ShouldBe("Bitcoin");
+        resolver.CreatedMappings.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Resolve_WhenAMappingIsStored_ReusesItWithoutCreatingAnything()
     {
         var asset = new Asset(Guid.NewGuid(), Ticker.FromStored("ETH"), "Ethereum", 10m, Now.AddDays(-1));

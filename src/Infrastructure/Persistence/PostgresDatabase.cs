@@ -1,0 +1,84 @@
+using Kasparro.Application.Common.Exceptions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Kasparro.Infrastructure.Persistence;
+
+/// <summary>
+/// The one <see cref="NpgsqlDataSource"/> of the process, created on first use. Creating it late lets commands that
+/// need no database (<c>--help</c>, a usage error) run without <c>DATABASE_URL</c>, and makes a missing setting
+/// surface as a <see cref="ConfigurationException"/> where the database is first needed, inside the request that
+/// needs it (a handler's constructor would see it wrapped by the mediator).
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
+{
+    /// <summary>Statements prepared per physical connection once used <c>AutoPrepareMinUsages</c> times (Npgsql's default 5).</summary>
+    public const int MaxAutoPrepare = 64;
+
+    private readonly Lazy<NpgsqlDataSource> _dataSource;
+
+    /// <summary>A database at <paramref name="databaseUrl"/> (a postgres:// URL or a connection string).</summary>
+    public PostgresDatabase(string databaseUrl)
+        : this(() => CreateDataSource(DatabaseUrl.ToConnectionString(databaseUrl), null))
+    {
+    }
+
+    private PostgresDatabase(Func<NpgsqlDataSource> create) =>
+        _dataSource = new Lazy<NpgsqlDataSource>(create, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Throws <see cref="ConfigurationException"/> when <c>DATABASE_URL</c> is unset or malformed.</summary>
+    public NpgsqlDataSource DataSource => _dataSource.Value;
+
+    /// <summary>Reads <c>DATABASE_URL</c> when the data source is first needed, not now.</summary>
+    public static PostgresDatabase FromConfiguration(IConfiguration configuration, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new PostgresDatabase(() =>
+        {
+            var url = configuration["DATABASE_URL"];
+            if (string.IsNullOrWhiteSpace(url))
+            {
+                throw new ConfigurationException(
+                    "DATABASE_URL is not set: give postgres://user:password@host:port/database or an Npgsql connection string (make up sets it)");
+            }
+
+            return CreateDataSource(DatabaseUrl.ToConnectionString(url), loggerFactory);
+        });
+    }
+
+    /// <summary>The data source settings every connection of the platform uses: auto-prepare on, no secrets kept.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory? loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = MaxAutoPrepare;
+        }
+
+        builder.ConnectionStringBuilder.PersistSecurityInfo = false;
+        builder.Name = "kasparro";
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Build();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource.IsValueCreated)
+        {
+            await _dataSource.Value.DisposeAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_dataSource.IsValueCreated)
+        {
+            _dataSource.Value.Dispose();
+        }
+    }
+}

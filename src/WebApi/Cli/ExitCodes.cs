@@ -1,0 +1,12 @@
+namespace Kasparro.WebApi.Cli;
+
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>A source failed, ended partial, or was busy.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad usage or configuration.</summary>
+    public const int Usage = 2;
+}

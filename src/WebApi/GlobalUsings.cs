@@ -1,0 +1,2 @@
+global using MediatR;
+global using Microsoft.AspNetCore.Http.HttpResults;

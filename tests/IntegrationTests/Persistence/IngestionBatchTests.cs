@@ -1,0 +1,301 @@
+using System.Text;
+using Kasparro.Application.Ingestion.Ports;
+using Kasparro.Domain.Assets;
+using Kasparro.Domain.Ingestion;
+using Kasparro.Domain.Markets;
+using Kasparro.Infrastructure.Persistence;
+using Kasparro.IntegrationTests.Fixtures;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Kasparro.IntegrationTests.Persistence.TestData;
+
+namespace Kasparro.IntegrationTests.Persistence;
+
+/// <summary>The batch write path against a real database. Each test uses its own source asset ids and streams.</summary>
+public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
+{
+    private readonly PostgresIngestionStore _store = new(db.Database, NullLogger<PostgresIngestionStore>.Instance);
+
+    [Fact]
+    public async Task Write_WhenBatchHoldsTheSameQuoteKeyTwice_LoadsOnceKeepingTheNewerVersion()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("DUPE", "Dupe Coin");
+        var older = Quote(asset, "dupe", price: 1m, sourceUpdatedAt: T0.AddHours(2));
+        var newer = Quote(asset, "dupe", price: 2m, sourceUpdatedAt: T0.AddHours(3));
+
+        var loaded = await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "dupe")], quotes: [newer, older]));
+
+        loaded.ShouldBe(1);
+        (await db.ScalarAsync<decimal>("SELECT price_usd FROM quotes WHERE source_asset_id = 'dupe'")).ShouldBe(2m);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM quotes WHERE source_asset_id = 'dupe'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Write_WhenReplayIsOlder_DoesNotOverwriteNewerData()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("OLDR", "Older Coin");
+        await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "oldr")], quotes: [Quote(asset, "oldr", price: 50m, sourceUpdatedAt: T0.AddDays(2))]));
+
+        var loaded = await WriteAsync(Write(run, quotes: [Quote(asset, "oldr", price: 40m, sourceUpdatedAt: T0.AddDays(1))]));
+
+        loaded.ShouldBe(0);
+        (await db.ScalarAsync<decimal>("SELECT price_usd FROM quotes WHERE source_asset_id = 'oldr'")).ShouldBe(50m);
+    }
+
+    [Fact]
+    public async Task Write_WhenReplayIsNewerAndDifferent_UpdatesAndCountsIt()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("NEWR", "Newer Coin");
+        await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "newr")], quotes: [Quote(asset, "newr", price: 50m, sourceUpdatedAt: T0)]));
+
+        var loaded = await WriteAsync(Write(run, quotes: [Quote(asset, "newr", price: 51.5m, sourceUpdatedAt: T0.AddMinutes(1))]));
+
+        loaded.ShouldBe(1);
+        (await db.ScalarAsync<decimal>("SELECT price_usd FROM quotes WHERE source_asset_id = 'newr'")).ShouldBe(51.5m);
+    }
+
+    [Fact]
+    public async Task Write_WhenReplayIsIdentical_LoadsNothing()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("SAME", "Same Coin");
+        var quotes = Enumerable.Range(0, 10).Select(i => Quote(asset, "same", price: 10m + i, observedAt: T0.AddDays(i))).ToList();
+        var first = await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "same")], quotes: quotes));
+
+        var replay = await WriteAsync(Write(run, quotes: quotes));
+        var laterButIdentical = await WriteAsync(Write(run, quotes: [.. quotes.Select(q => q with { SourceUpdatedAt = q.SourceUpdatedAt.AddDays(30) })]));
+
+        first.ShouldBe(10);
+        replay.ShouldBe(0);
+        laterButIdentical.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Write_WhenRawContentRepeats_AddsNoRawRow()
+    {
+        var run = await StartRunAsync();
+        var a = Raw("""{"symbol":"RAWA","price":"1"}""");
+        var b = Raw("""{"symbol":"RAWB","price":"2"}""");
+
+        await WriteAsync(Write(run, raw: [a, a, b]));
+        await WriteAsync(Write(run, raw: [b, a]));
+
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE payload->>'symbol' IN ('RAWA', 'RAWB')")).ShouldBe(2);
+        (await db.ScalarAsync<string>("SELECT payload->>'price' FROM raw_csv WHERE payload->>'symbol' = 'RAWB'")).ShouldBe("2");
+    }
+
+    [Fact]
+    public async Task Write_WhenSourceIsAnApi_KeepsRawRowsInThatSourcesTable()
+    {
+        var run = await StartRunAsync(SourceNames.CoinGecko);
+
+        await WriteAsync(Write(run, raw: [Raw("""{"id":"gecko-only","current_price":1}""", reference: "coins/markets?page=1", recordId: "gecko-only")]));
+
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_coingecko WHERE source_record_id = 'gecko-only'")).ShouldBe(1);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE source_record_id = 'gecko-only'")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Write_WhenPayloadHoldsWhatJsonbRefuses_StoresItAndKeepsTheVerbatimBytes()
+    {
+        var run = await StartRunAsync();
+        var json = """{"name":"nul\u0000here","lone":"\ud800","kept":"caf\u00e9","slash":"\\u0000"}""";
+
+        await WriteAsync(Write(run, raw: [Raw(json, reference: "nul.csv:2")]));
+
+        (await db.ScalarAsync<string>("SELECT payload->>'name' FROM raw_csv WHERE source_reference = 'nul.csv:2'")).ShouldBe("nul\uFFFDhere");
+        (await db.ScalarAsync<string>("SELECT payload->>'kept' FROM raw_csv WHERE source_reference = 'nul.csv:2'")).ShouldBe("café");
+        (await db.ScalarAsync<string>("SELECT payload->>'slash' FROM raw_csv WHERE source_reference = 'nul.csv:2'")).ShouldBe("\\u0000");
+        var bytes = await db.ScalarAsync<byte[]>("SELECT raw_bytes FROM raw_csv WHERE source_reference = 'nul.csv:2'");
+        Encoding.UTF8.GetString(bytes!).ShouldBe(json);
+    }
+
+    [Fact]
+    public async Task Write_WhenCheckpointIsOlder_KeepsTheNewerOne()
+    {
+        var run = await StartRunAsync();
+        await WriteAsync(Write(run, checkpoints: [Checkpoint("cp.csv", generation: 1, position: 500, state: """{"at":500}""")]));
+
+        await WriteAsync(Write(run, checkpoints: [Checkpoint("cp.csv", generation: 1, position: 100)]));
+        await WriteAsync(Write(run, checkpoints: [Checkpoint("cp.csv", generation: 0, position: 9_000)]));
+
+        var stored = (await _store.GetCheckpointsAsync(SourceNames.Csv, CancellationToken.None)).Single(c => c.Stream == "cp.csv");
+        stored.Generation.ShouldBe(1);
+        stored.Position.ShouldBe(500);
+        stored.State.ShouldBe("""{"at": 500}""");
+
+        await WriteAsync(Write(run, checkpoints: [Checkpoint("cp.csv", generation: 2, position: 0)]));
+        (await _store.GetCheckpointsAsync(SourceNames.Csv, CancellationToken.None)).Single(c => c.Stream == "cp.csv").Generation.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Write_WhenTheSameRejectionRepeats_KeepsItOnceWithEveryReason()
+    {
+        var run = await StartRunAsync();
+        var bad = Rejection("""{"symbol":"","price":"-1"}""", "symbol is empty", "price is negative");
+        var binary = new Rejection("bin.csv:3", null, Payload(null, bytes: [0xC3, 0x28]), ["row is not valid UTF-8"]);
+
+        await WriteAsync(Write(run, rejections: [bad, bad, binary]));
+        var later = await StartRunAsync();
+        await WriteAsync(Write(later, rejections: [bad]));
+
+        (await db.ScalarAsync<long>("SELECT count(*) FROM rejected_records WHERE raw_content LIKE '%\"price\":\"-1\"%'")).ShouldBe(1);
+        (await db.ScalarAsync<string[]>("SELECT reasons FROM rejected_records WHERE raw_content LIKE '%\"price\":\"-1\"%'"))
+            .ShouldBe(["symbol is empty", "price is negative"]);
+        (await db.ScalarAsync<Guid>("SELECT run_id FROM rejected_records WHERE raw_content LIKE '%\"price\":\"-1\"%'")).ShouldBe(run.Id);
+        (await db.ScalarAsync<byte[]>("SELECT raw_bytes FROM rejected_records WHERE source_reference = 'bin.csv:3'")).ShouldBe([0xC3, 0x28]);
+    }
+
+    [Fact]
+    public async Task Write_StoresAssetsMappingsAndDrift_AndAssetsOnlyGrowTheirMarketCap()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("GROW", name: null, marketCap: 1_000m);
+        await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "grow", confidence: 0.93456m)],
+            drift: [new SourceSchemaDrift("grow.csv", "price", "prise", 0.91m, "mapped", "price read from prise")]));
+
+        var named = new Asset(asset.Id, asset.Ticker, "Grow Coin", 500m, T0);
+        await WriteAsync(Write(run, assets: [named], mappings: [Mapping(named, "grow", method: MappingMethod.Crosswalk)]));
+
+        (await db.ScalarAsync<string>("SELECT name FROM assets WHERE id = $1", asset.Id)).ShouldBe("Grow Coin");
+        (await db.ScalarAsync<string>("SELECT normalized_name FROM assets WHERE id = $1", asset.Id)).ShouldBe("growcoin");
+        (await db.ScalarAsync<decimal>("SELECT market_cap_usd FROM assets WHERE id = $1", asset.Id)).ShouldBe(1_000m);
+        (await db.ScalarAsync<string>("SELECT method FROM asset_sources WHERE source_asset_id = 'grow'")).ShouldBe("new");
+        (await db.ScalarAsync<decimal>("SELECT confidence FROM asset_sources WHERE source_asset_id = 'grow'")).ShouldBe(0.9346m);
+        (await db.ScalarAsync<string>("SELECT observed_field FROM schema_drift_events WHERE run_id = $1", run.Id)).ShouldBe("prise");
+    }
+
+    [Fact]
+    public async Task LoadIdentity_ReturnsMappingsCrosswalkSiblingsAndAssetsOfTheTickers()
+    {
+        var run = await StartRunAsync(SourceNames.CoinPaprika);
+        var bitcoin = Asset("BTC", "Bitcoin", 1_000_000m);
+        var otherUni = Asset("IDNT", "Identity Token");
+        await WriteAsync(Write(run, assets: [bitcoin, otherUni], mappings: [Mapping(bitcoin, "btc-bitcoin", SourceNames.CoinPaprika, MappingMethod.New)]));
+
+        IdentitySnapshot snapshot;
+        await using (var batch = await _store.BeginBatchAsync(CancellationToken.None))
+        {
+            snapshot = await batch.LoadIdentityAsync([new SourceKey(SourceNames.CoinGecko, "bitcoin")], ["IDNT"], CancellationToken.None);
+        }
+
+        snapshot.Crosswalk.ShouldContain(new CrosswalkEntry("bitcoin", new SourceKey(SourceNames.CoinPaprika, "btc-bitcoin")));
+        snapshot.Crosswalk.ShouldContain(new CrosswalkEntry("bitcoin", new SourceKey(SourceNames.CoinGecko, "bitcoin")));
+        snapshot.Mappings.ShouldHaveSingleItem().Key.ShouldBe(new SourceKey(SourceNames.CoinPaprika, "btc-bitcoin"));
+        snapshot.Assets.Select(a => a.Id).ShouldBe([bitcoin.Id, otherUni.Id], ignoreOrder: true);
+        var restored = snapshot.Assets.Single(a => a.Id == bitcoin.Id);
+        restored.Ticker.Value.ShouldBe("BTC");
+        restored.MarketCapUsd.ShouldBe(1_000_000m);
+        restored.NormalizedName.ShouldBe("bitcoin");
+
+        var resolver = new IdentityResolver(snapshot.Assets, snapshot.Mappings, snapshot.Crosswalk);
+        resolver.Resolve(new IdentityCandidate(new SourceKey(SourceNames.CoinGecko, "bitcoin"), Ticker.FromStored("BTC"), "Bitcoin", null), Guid.CreateVersion7, T0)
+            .ShouldBe(new AssetResolution(bitcoin.Id, MappingMethod.Crosswalk, 1m));
+    }
+
+    [Fact]
+    public async Task LoadIdentity_WhileAnotherSourcesBatchDecides_WaitsForItsCommitAndSeesItsAssets()
+    {
+        var geckoRun = await StartRunAsync(SourceNames.CoinGecko);
+        var csvRun = await StartRunAsync(SourceNames.Csv);
+        var waitAsset = Asset("WAIT", "Wait Coin");
+
+        await using var first = await _store.BeginBatchAsync(CancellationToken.None);
+        await first.LoadIdentityAsync([new SourceKey(SourceNames.CoinGecko, "wait-coin")], ["WAIT"], CancellationToken.None);
+
+        await using var second = await _store.BeginBatchAsync(CancellationToken.None);
+        var waiting = second.LoadIdentityAsync([new SourceKey(SourceNames.Csv, "WAIT")], ["WAIT"], CancellationToken.None);
+        await Task.Delay(300);
+        waiting.IsCompleted.ShouldBeFalse("the second batch must wait for the identity lock");
+
+        await first.WriteAsync(
+            Write(geckoRun, assets: [waitAsset], mappings: [Mapping(waitAsset, "wait-coin", SourceNames.CoinGecko)]), CancellationToken.None);
+        await first.CommitAsync(CancellationToken.None);
+        var snapshot = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        snapshot.Assets.ShouldHaveSingleItem().Id.ShouldBe(waitAsset.Id);
+        csvRun.Source.ShouldBe(SourceNames.Csv);
+    }
+
+    [Fact]
+    public async Task Dispose_WithoutCommit_RollsBackEverything()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("ROLL", "Rollback Coin");
+        await using (var batch = await _store.BeginBatchAsync(CancellationToken.None))
+        {
+            await batch.LoadIdentityAsync([new SourceKey(SourceNames.Csv, "roll")], ["ROLL"], CancellationToken.None);
+            await batch.WriteAsync(
+                Write(run, raw: [Raw("""{"symbol":"ROLL"}""")], assets: [asset], mappings: [Mapping(asset, "roll")], quotes: [Quote(asset, "roll")],
+                    checkpoints: [Checkpoint("roll.csv", 0, 10)]),
+                CancellationToken.None);
+            await batch.AddRunProgressAsync(run.Id, new RunCounts(1, 1, 0, 0), CancellationToken.None);
+        }
+
+        (await db.ScalarAsync<long>("SELECT count(*) FROM quotes WHERE source_asset_id = 'roll'")).ShouldBe(0);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM assets WHERE id = $1", asset.Id)).ShouldBe(0);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE payload->>'symbol' = 'ROLL'")).ShouldBe(0);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM etl_checkpoints WHERE stream = 'roll.csv'")).ShouldBe(0);
+        (await db.ScalarAsync<long>("SELECT read_count FROM etl_runs WHERE id = $1", run.Id)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Write_WhenManyBatchesReuseOneConnection_KeepsWorkingOnceStatementsArePrepared()
+    {
+        // Auto-prepare starts after five uses; the staging tables are dropped at every commit and created again.
+        var run = await StartRunAsync();
+        var asset = Asset("PREP", "Prepared Coin");
+        await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "prep")]));
+
+        for (var i = 0; i < 12; i++)
+        {
+            var loaded = await WriteAsync(Write(
+                run,
+                raw: [Raw($$"""{"symbol":"PREP","row":{{i}}}""")],
+                quotes: [Quote(asset, "prep", price: 1m + i, observedAt: T0.AddDays(i))],
+                rejections: [Rejection($$"""{"bad":{{i}}}""", "price is missing")],
+                checkpoints: [Checkpoint("prep.csv", 0, 10 * (i + 1))]),
+                progress: new RunCounts(3, 1, 1, 1));
+            loaded.ShouldBe(1);
+        }
+
+        (await db.ScalarAsync<long>("SELECT count(*) FROM quotes WHERE source_asset_id = 'prep'")).ShouldBe(12);
+        (await db.ScalarAsync<long>("SELECT read_count FROM etl_runs WHERE id = $1", run.Id)).ShouldBe(36);
+        (await db.ScalarAsync<long>("SELECT rejected_count FROM etl_runs WHERE id = $1", run.Id)).ShouldBe(12);
+    }
+
+    [Fact]
+    public async Task Write_WhenAQuoteBelongsToAnotherSource_Throws()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("MIXD", "Mixed");
+
+        await using var batch = await _store.BeginBatchAsync(CancellationToken.None);
+        await Should.ThrowAsync<ArgumentException>(() => batch.WriteAsync(
+            Write(run, quotes: [Quote(asset, "mixd", source: SourceNames.CoinGecko)]), CancellationToken.None));
+    }
+
+    private async Task<IngestionRun> StartRunAsync(string source = SourceNames.Csv)
+    {
+        var run = Run(source);
+        await _store.AddRunAsync(run, CancellationToken.None);
+        return run;
+    }
+
+    private async Task<long> WriteAsync(BatchWrite write, RunCounts? progress = null)
+    {
+        await using var batch = await _store.BeginBatchAsync(CancellationToken.None);
+        var keys = write.Quotes.Select(q => q.Key).Concat(write.Mappings.Select(m => m.Key)).ToHashSet();
+        await batch.LoadIdentityAsync(keys, write.Quotes.Select(q => q.Ticker.Value).ToHashSet(), CancellationToken.None);
+        var loaded = await batch.WriteAsync(write, CancellationToken.None);
+        if (progress is { } counts)
+        {
+            await batch.AddRunProgressAsync(write.RunId, counts, CancellationToken.None);
+        }
+
+        await batch.CommitAsync(CancellationToken.None);
+        return loaded;
+    }
+}
