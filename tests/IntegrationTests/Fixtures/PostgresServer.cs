@@ -125,8 +125,12 @@ public sealed class PostgresServer : IAsyncLifetime
         throw last!;
     }
 
-    /// <summary>Stops the cluster at once (<c>-m immediate</c>), as a crash would; <see cref="StartAsync"/> brings it back.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops the cluster; <see cref="StartAsync"/> brings it back. Fast shutdown by default (connections are cut at
+    /// once, committed data survives); <paramref name="immediate"/> stops it as a crash would, and with
+    /// <c>synchronous_commit = off</c> the last commits may then be lost.
+    /// </summary>
+    public async Task StopAsync(bool immediate = false)
     {
         EnsureOwnCluster();
         if (!IsRunning)
@@ -134,7 +138,7 @@ public sealed class PostgresServer : IAsyncLifetime
             return;
         }
 
-        var (exitCode, output) = await PgAsync("pg_ctl", "stop", "-w", "-m", "immediate", "-D", DataDirectory);
+        var (exitCode, output) = await PgAsync("pg_ctl", "stop", "-w", "-m", immediate ? "immediate" : "fast", "-D", DataDirectory);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"pg_ctl stop failed ({exitCode}): {output}");
