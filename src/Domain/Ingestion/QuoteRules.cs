@@ -81,6 +81,10 @@ public static class QuoteRules
         {
             reasons.Add($"source asset id is longer than {MaxSourceAssetIdLength} characters");
         }
+        else if (sourceAssetId is not null && sourceAssetId.Any(char.IsControl))
+        {
+            reasons.Add("source asset id contains a control character");
+        }
 
         if (reasons.Count > 0 || sourceAssetId is null)
         {
@@ -99,7 +103,10 @@ public static class QuoteRules
             fields.SourceUpdatedAt.ToUniversalTime()), reasons);
     }
 
-    /// <summary>Names lose invisible format characters (zero-width spaces) and surrounding space; empty becomes none.</summary>
+    /// <summary>
+    /// Names lose invisible format characters (zero-width spaces) and surrounding space, and control characters
+    /// (tabs, line breaks) become spaces; empty becomes none.
+    /// </summary>
     public static string? CleanName(string? name)
     {
         if (name is null)
@@ -107,7 +114,13 @@ public static class QuoteRules
             return null;
         }
 
-        var cleaned = Ticker.RemoveFormatCharacters(name).Trim();
+        var visible = Ticker.RemoveFormatCharacters(name);
+        if (visible.Any(char.IsControl))
+        {
+            visible = string.Join(' ', visible.Split(visible.Where(char.IsControl).Distinct().ToArray(), StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        var cleaned = visible.Trim();
         return cleaned.Length == 0 ? null : cleaned;
     }
 }

@@ -13,6 +13,9 @@ public static class UsdAmount
     public const int SignificantDigits = 8;
     public const int MaxDecimals = 18;
 
+    /// <summary>Prices are stored as numeric(38,18): twenty integer digits at most.</summary>
+    public const decimal MaxPrice = 99_999_999_999_999_999_999.99999999m;
+
     public static Validated<decimal> Price(decimal raw)
     {
         if (raw < 0m)
@@ -23,6 +26,11 @@ public static class UsdAmount
         if (raw == 0m)
         {
             return Validated<decimal>.Fail("price is zero");
+        }
+
+        if (raw > MaxPrice)
+        {
+            return Validated<decimal>.Fail("price is 1E20 or more, beyond any real asset's price");
         }
 
         var rounded = Math.Round(raw, PriceDecimals, MidpointRounding.AwayFromZero);

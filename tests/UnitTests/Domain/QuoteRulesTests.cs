@@ -67,6 +67,18 @@ public sealed class QuoteRulesTests
     }
 
     [Fact]
+    public void Normalize_TurnsControlCharactersInNamesIntoSpaces()
+    {
+        QuoteRules.Normalize(Fields(name: "Bit\tcoin\r\nCash\u0000"), Aliases).Record!.Name.ShouldBe("Bit coin Cash");
+    }
+
+    [Fact]
+    public void Normalize_WhenTheSourceIdHasAControlCharacter_Rejects()
+    {
+        QuoteRules.Normalize(Fields(id: "btc\u0000bitcoin"), Aliases).Reasons.ShouldBe(["source asset id contains a control character"]);
+    }
+
+    [Fact]
     public void Normalize_StoresTimesInUtc()
     {
         var local = new DateTimeOffset(2026, 11, 20, 3, 0, 0, TimeSpan.FromHours(3));

@@ -61,6 +61,13 @@ public sealed class UsdAmountTests
     }
 
     [Fact]
+    public void Price_WhenBeyondTheStoredRange_IsRejected()
+    {
+        UsdAmount.Price(100_000_000_000_000_000_000m).Error.ShouldBe("price is 1E20 or more, beyond any real asset's price");
+        UsdAmount.Price(UsdAmount.MaxPrice).IsValid.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Price_WhenZero_IsRejected()
     {
         UsdAmount.Price(0m).Error.ShouldBe("price is zero");

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using CsvHelper;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Ingestion;
@@ -11,10 +13,10 @@ namespace Kasparro.Infrastructure.Sources.Csv;
 /// that is reached once it is committed.
 /// <para>
 /// Byte offsets: CsvHelper parses UTF-8 bytes and reports where each record starts (<see cref="CsvReader.ByteOffset"/>,
-/// relative to where the stream started, a byte order mark included). A row's checkpoint offset is therefore the
-/// start of the next record (past the row's line break and any blank lines after it), or, for the last row, the
-/// number of bytes the stream delivered; so a row is yielded once the next one is read. The bytes themselves reach
-/// the <see cref="CsvFingerprinter"/> through <see cref="RecordingReadStream"/>: the file is read once.
+/// counted from where the stream started, a byte order mark included). A row's checkpoint offset is the start of
+/// the next record (past the row's line break and any blank lines after it), or, for the last row, the number of
+/// bytes the stream delivered; so a row is yielded once the next one has been read. The bytes reach the
+/// <see cref="CsvFingerprinter"/> through <see cref="RecordingReadStream"/>: the file is read once.
 /// </para>
 /// </summary>
 internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
@@ -43,9 +45,8 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
     public async IAsyncEnumerable<SourceItem> ReadAsync(
         string path, IReadOnlyDictionary<string, Checkpoint> checkpoints, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var stream = Path.GetFullPath(path);
-        var fileName = Path.GetFileName(stream);
-        await using var file = new FileStream(stream, new FileStreamOptions
+        var fullPath = Path.GetFullPath(path);
+        await using var file = new FileStream(fullPath, new FileStreamOptions
         {
             Mode = FileMode.Open,
             Access = FileAccess.Read,
@@ -53,59 +54,52 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
             BufferSize = 0, // CsvHelper reads in 128 KiB blocks of its own.
             Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
         });
-        var length = file.Length;
-        var lastWriteUtc = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero);
-        var fetchedAt = time.GetUtcNow();
-        checkpoints.TryGetValue(stream, out var stored);
+        var csv = new CsvFile(
+            fullPath, Path.GetFileName(fullPath), file.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero), time.GetUtcNow());
+        checkpoints.TryGetValue(fullPath, out var stored);
 
-        using var plan = await CsvReadPlan.DecideAsync(file, stored, length, cancellationToken);
+        using var plan = await CsvReadPlan.DecideAsync(file, stored, csv.Length, cancellationToken);
         if (plan.Mode == CsvReadMode.Unchanged)
         {
-            LogUnchanged(fileName, plan.Stored!.Rows);
-            yield return new SourceSkipped(stream, plan.Stored.Rows, UnchangedReason);
+            LogUnchanged(csv.Name, plan.Stored!.Rows);
+            yield return new SourceSkipped(csv.Stream, plan.Stored.Rows, UnchangedReason);
             yield break;
         }
 
-        var read = plan;
-        IReadOnlyList<string>? header = null;
-        if (plan.Mode == CsvReadMode.Appended)
-        {
-            header = await ReadHeaderAsync(file, fileName, cancellationToken);
-            if (!header.SequenceEqual(plan.State!.Header, StringComparer.Ordinal))
-            {
-                read = CsvReadPlan.Rewritten(plan.Stored!, "its header changed");
-                header = null;
-            }
-        }
-
-        LogReading(fileName, read.Reason, read.Generation);
-        var refusal = await RefuseOtherEncodingAsync(file, stream, fileName, read.Generation, length, lastWriteUtc, fetchedAt, cancellationToken);
+        var (read, header) = await ConfirmAppendAsync(file, csv, plan, cancellationToken);
+        LogReading(csv.Name, read.Reason, read.Generation);
+        var refusal = await RefuseOtherEncodingAsync(file, csv, read.Generation, cancellationToken);
         if (refusal is not null)
         {
             yield return refusal;
             yield break;
         }
 
-        var appended = read.Mode == CsvReadMode.Appended;
-        using var fingerprinter = appended ? read.TakeFingerprinter() : CsvFingerprinter.AtStart();
+        await foreach (var item in ReadRowsAsync(file, csv, read, header, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>Reads from the plan's offset to the end, one row behind the reader (see the class summary).</summary>
+    private static async IAsyncEnumerable<SourceItem> ReadRowsAsync(
+        FileStream file, CsvFile csv, CsvReadPlan plan, IReadOnlyList<string>? header, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var appended = plan.Mode == CsvReadMode.Appended;
+        using var fingerprinter = appended ? plan.TakeFingerprinter() : CsvFingerprinter.AtStart();
         var start = fingerprinter.Position;
-        var rows = appended ? read.Stored!.Rows : 0;
-        var conventions = appended ? new CsvFileConventions(read.State!.DateOrder, read.State.GroupsDigitsWithDots) : new CsvFileConventions();
+        var rows = appended ? plan.Stored!.Rows : 0;
+        var conventions = appended ? new CsvFileConventions(plan.State!.DateOrder, plan.State.GroupsDigitsWithDots) : new CsvFileConventions();
 
         file.Position = start;
         await using var recording = new RecordingReadStream(file, fingerprinter);
-        await using var reader = CsvReader.Create(recording, ReaderOptions with { HasHeader = !appended }, leaveOpen: true);
-        if (header is null)
-        {
-            await HeaderAsync(reader, fileName, cancellationToken);
-            header = [.. reader.Headers];
-        }
+        await using var reader = CsvReader.Create(recording, ReaderOptions with { HasHeader = header is null }, leaveOpen: true);
+        header ??= await ReadHeaderAsync(reader, csv.Name, cancellationToken);
 
-        var map = CsvColumnMap.Create(header);
-        var checkpointAt = new CsvFileState.Writer(stream, read.Generation, length, lastWriteUtc, header);
-        using var mapper = new CsvRowMapper(map, fileName, lastWriteUtc, fetchedAt, conventions);
+        var checkpointAt = new CsvFileState.Writer(csv.Stream, plan.Generation, csv.Length, csv.LastWriteUtc, header);
+        using var mapper = new CsvRowMapper(CsvColumnMap.Create(header), csv.Name, csv.LastWriteUtc, csv.FetchedAt, conventions);
         CsvMappedRow? previous = null;
-        while (await NextAsync(reader, fileName, cancellationToken))
+        while (await NextAsync(reader, csv.Name, cancellationToken))
         {
             if (IsBlank(reader))
             {
@@ -115,7 +109,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
             fingerprinter.AdvanceTo(start + reader.ByteOffset);
             if (previous is not null)
             {
-                yield return Complete(stream, previous, checkpointAt.At(fingerprinter, rows, conventions));
+                yield return Complete(csv, previous, checkpointAt.At(fingerprinter, rows, conventions));
             }
 
             rows++;
@@ -124,29 +118,33 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
 
         fingerprinter.AdvanceTo(start + recording.BytesRead);
         var end = checkpointAt.At(fingerprinter, rows, conventions);
-        yield return previous is null ? new SourceCheckpoint(stream, end) : Complete(stream, previous, end);
+        yield return previous is null ? new SourceCheckpoint(csv.Stream, end) : Complete(csv, previous, end);
     }
 
-    private static SourceRecord Complete(string stream, CsvMappedRow row, Checkpoint checkpoint) =>
-        new(stream, row.Reference, row.SourceRecordId, row.Raw, row.Fields, row.Problems, checkpoint);
-
-    /// <summary>A line of nothing but spaces and tabs is blank too (CsvHelper skips only empty lines).</summary>
-    private static bool IsBlank(CsvReader reader) => reader.FieldCount <= 1 && reader.RawRecord.IndexOfAnyExcept((byte)' ', (byte)'\t') < 0;
-
-    /// <summary>The header of an appended file, read from its start.</summary>
-    private static async Task<IReadOnlyList<string>> ReadHeaderAsync(FileStream file, string fileName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The header of an appended file, read from its start. It is the one the checkpoint recorded unless the header
+    /// line is longer than the fingerprinted head; if not, the file is read again.
+    /// </summary>
+    private static async Task<(CsvReadPlan Plan, IReadOnlyList<string>? Header)> ConfirmAppendAsync(
+        FileStream file, CsvFile csv, CsvReadPlan plan, CancellationToken cancellationToken)
     {
+        if (plan.Mode != CsvReadMode.Appended)
+        {
+            return (plan, null);
+        }
+
         file.Position = 0;
         await using var reader = CsvReader.Create(file, ReaderOptions with { HasHeader = true }, leaveOpen: true);
-        await HeaderAsync(reader, fileName, cancellationToken);
-        return [.. reader.Headers];
+        var header = await ReadHeaderAsync(reader, csv.Name, cancellationToken);
+        return header.SequenceEqual(plan.State!.Header, StringComparer.Ordinal)
+            ? (plan, header)
+            : (CsvReadPlan.Rewritten(plan.Stored!, "its header changed"), null);
     }
 
     /// <summary>A UTF-16 or UTF-32 file is refused as one record, so that it is reported once and skipped until it changes.</summary>
-    private static async Task<SourceRecord?> RefuseOtherEncodingAsync(
-        FileStream file, string stream, string fileName, long generation, long length, DateTimeOffset lastWriteUtc, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    private static async Task<SourceRecord?> RefuseOtherEncodingAsync(FileStream file, CsvFile csv, long generation, CancellationToken cancellationToken)
     {
-        var start = new byte[Math.Min(length, RefusedFileBytesKept)];
+        var start = new byte[Math.Min(csv.Length, RefusedFileBytesKept)];
         var read = await RandomAccess.ReadAsync(file.SafeFileHandle, start, 0, cancellationToken);
         var encoding = CsvEncoding.OtherThanUtf8(start.AsSpan(0, read));
         if (encoding is null)
@@ -154,12 +152,23 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
             return null;
         }
 
-        using var fingerprinter = await CsvFingerprinter.AtAsync(file.SafeFileHandle, length, 0, cancellationToken);
-        var checkpoint = new CsvFileState.Writer(stream, generation, length, lastWriteUtc, []).At(fingerprinter, 1, new CsvFileConventions());
-        var raw = new RawPayload(null, start, System.Security.Cryptography.SHA256.HashData(start), fetchedAt);
+        using var fingerprinter = await CsvFingerprinter.AtAsync(file.SafeFileHandle, csv.Length, 0, cancellationToken);
+        var checkpoint = new CsvFileState.Writer(csv.Stream, generation, csv.Length, csv.LastWriteUtc, []).At(fingerprinter, 1, new CsvFileConventions());
         return new SourceRecord(
-            stream, $"{fileName}:1", null, raw, null, [$"the file is {encoding} (by its byte order mark); CSV files are read as UTF-8"], checkpoint);
+            csv.Stream,
+            string.Create(CultureInfo.InvariantCulture, $"{csv.Name}:1"),
+            null,
+            new RawPayload(null, start, SHA256.HashData(start), csv.FetchedAt),
+            null,
+            [$"the file is {encoding} (by its byte order mark); CSV files are read as UTF-8"],
+            checkpoint);
     }
+
+    private static SourceRecord Complete(CsvFile csv, CsvMappedRow row, Checkpoint checkpoint) =>
+        new(csv.Stream, row.Reference, row.SourceRecordId, row.Raw, row.Fields, row.Problems, checkpoint);
+
+    /// <summary>A line of nothing but spaces and tabs is blank too (CsvHelper skips only empty lines).</summary>
+    private static bool IsBlank(CsvReader reader) => reader.FieldCount <= 1 && reader.RawRecord.IndexOfAnyExcept((byte)' ', (byte)'\t') < 0;
 
     /// <summary>Reads on, naming the file in what CsvHelper throws (a record over the size limit).</summary>
     private static async ValueTask<bool> NextAsync(CsvReader reader, string fileName, CancellationToken cancellationToken)
@@ -174,11 +183,12 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
         }
     }
 
-    private static async ValueTask HeaderAsync(CsvReader reader, string fileName, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ReadHeaderAsync(CsvReader reader, string fileName, CancellationToken cancellationToken)
     {
         try
         {
             await reader.ReadHeaderAsync(cancellationToken);
+            return [.. reader.Headers];
         }
         catch (CsvFormatException ex)
         {
@@ -191,4 +201,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reading CSV file {File} ({Reason}), checkpoint generation {Generation}")]
     private partial void LogReading(string file, string reason, long generation);
+
+    /// <summary>The file being read: its stream key (full path), name, length and last write when opened, and the read time.</summary>
+    private sealed record CsvFile(string Stream, string Name, long Length, DateTimeOffset LastWriteUtc, DateTimeOffset FetchedAt);
 }

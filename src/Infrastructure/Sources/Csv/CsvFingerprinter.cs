@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
@@ -31,7 +32,7 @@ internal sealed class CsvFingerprinter : IDisposable
     private byte lastByte;
 
     // Bytes read from the file but not yet fingerprinted: file offsets [Position, Position + pendingCount).
-    private byte[] pending = new byte[256 * 1024];
+    private byte[] pending = [];
     private int pendingStart;
     private int pendingCount;
 
@@ -115,8 +116,9 @@ internal sealed class CsvFingerprinter : IDisposable
         {
             if (pendingCount + read.Length > pending.Length)
             {
-                var larger = new byte[Math.Max(pending.Length * 2, pendingCount + read.Length)];
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(pending.Length * 2, pendingCount + read.Length));
                 pending.AsSpan(pendingStart, pendingCount).CopyTo(larger);
+                ReturnPending();
                 pending = larger;
             }
             else
@@ -171,6 +173,16 @@ internal sealed class CsvFingerprinter : IDisposable
         head?.Dispose();
         young.Dispose();
         old?.Dispose();
+        ReturnPending();
+        pending = [];
+    }
+
+    private void ReturnPending()
+    {
+        if (pending.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(pending);
+        }
     }
 
     private void FeedHead(ReadOnlySpan<byte> chunk)

@@ -37,6 +37,7 @@ internal sealed class CsvRowMapper : IDisposable
     private readonly CsvFileConventions conventions;
     private readonly ArrayBufferWriter<byte> buffer = new(1024);
     private readonly Utf8JsonWriter json;
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private char[] chars = new char[256];
 
     public CsvRowMapper(CsvColumnMap map, string fileName, DateTimeOffset lastWriteUtc, DateTimeOffset fetchedAt, CsvFileConventions conventions)
@@ -46,7 +47,7 @@ internal sealed class CsvRowMapper : IDisposable
         this.lastWriteUtc = lastWriteUtc;
         this.fetchedAt = fetchedAt;
         this.conventions = conventions;
-        json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
         if (!map.Has(QuoteColumn.Symbol))
         {
             fileTicker = CsvFileNameTicker.From(fileName);
@@ -101,7 +102,11 @@ internal sealed class CsvRowMapper : IDisposable
         return new CsvMappedRow(reference, id, raw, fields, problems ?? (IReadOnlyList<string>)NoProblems);
     }
 
-    public void Dispose() => json.Dispose();
+    public void Dispose()
+    {
+        json.Dispose();
+        hash.Dispose();
+    }
 
     private string WriteJson(CsvReader reader, bool validUtf8)
     {
@@ -127,14 +132,12 @@ internal sealed class CsvRowMapper : IDisposable
 
     private byte[] Hash(ReadOnlySpan<byte> content)
     {
-        if (hashSuffix is null)
+        hash.AppendData(content);
+        if (hashSuffix is not null)
         {
-            return SHA256.HashData(content);
+            hash.AppendData(hashSuffix);
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(content);
-        hash.AppendData(hashSuffix);
         return hash.GetHashAndReset();
     }
 

@@ -65,18 +65,14 @@ public static class CsvTimestampParser
     private static string? UnixTime(ReadOnlySpan<char> digits, out DateTimeOffset value)
     {
         value = default;
-        var number = long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
-        switch (digits.Length)
+        if (digits.Length is not (9 or 10 or 13))
         {
-            case 9 or 10:
-                value = DateTimeOffset.FromUnixTimeSeconds(number);
-                return null;
-            case 13:
-                value = DateTimeOffset.FromUnixTimeMilliseconds(number);
-                return null;
-            default:
-                return "is a number but not a Unix time in seconds (9 or 10 digits) or milliseconds (13 digits)";
+            return "is a number but not a Unix time in seconds (9 or 10 digits) or milliseconds (13 digits)";
         }
+
+        var number = long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        value = digits.Length == 13 ? DateTimeOffset.FromUnixTimeMilliseconds(number) : DateTimeOffset.FromUnixTimeSeconds(number);
+        return null;
     }
 
     /// <summary><c>yyyy-MM-dd</c> or <c>yyyy/MM/dd</c>, then an optional time and zone.</summary>
@@ -215,9 +211,16 @@ public static class CsvTimestampParser
             return NotATimestamp;
         }
 
-        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
-        value = new DateTimeOffset(local, offset).ToUniversalTime();
-        return null;
+        try
+        {
+            var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
+            value = new DateTimeOffset(local, offset).ToUniversalTime();
+            return null;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return "is outside the range of representable dates";
+        }
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => text.IndexOfAnyExceptInRange('0', '9') < 0;

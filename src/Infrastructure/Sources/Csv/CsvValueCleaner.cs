@@ -112,13 +112,26 @@ public static class CsvValueCleaner
             return CleanedValue.Fail($"{column} '{value}' holds two numbers glued together");
         }
 
-        if (Math.Abs(firstAmount - secondAmount) * 2m > Math.Max(firstStep, secondStep))
+        if (!AgreeWithin(firstAmount, secondAmount, Math.Max(firstStep, secondStep)))
         {
             return CleanedValue.Fail($"{column} '{value}' holds two different numbers glued together ('{first}' and '{second}')");
         }
 
         var amount = firstStep <= secondStep ? firstAmount : secondAmount;
         return CleanedValue.Of(negative ? -amount : amount);
+    }
+
+    /// <summary>Whether two figures differ by at most half a unit of the last digit shown by the less precise one.</summary>
+    private static bool AgreeWithin(decimal first, decimal second, decimal step)
+    {
+        try
+        {
+            return Math.Abs(first - second) * 2m <= step;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
     }
 
     /// <summary>One plain figure, with an optional K/M/B/T suffix, and the value of one unit in its last digit shown.</summary>

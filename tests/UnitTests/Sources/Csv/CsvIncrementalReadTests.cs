@@ -6,7 +6,7 @@ namespace Kasparro.UnitTests.Sources.Csv;
 
 public sealed class CsvIncrementalReadTests
 {
-    public static TheoryData<string> Layouts => ["lf", "bom-crlf-quoted-no-final-newline", "multi-line-quoted", "blank-lines", "invalid-utf8", "lone-cr", "multibyte"];
+    public static TheoryData<string> Layouts => ["lf", "bom-crlf-quoted-no-final-newline", "multi-line-quoted", "blank-lines", "blank-lines-before-header", "invalid-utf8", "lone-cr", "multibyte"];
 
     [Theory]
     [MemberData(nameof(Layouts))]
@@ -273,6 +273,7 @@ public sealed class CsvIncrementalReadTests
             .Header("symbol,price,date").Blank()
             .Row("BTC,1,2024-01-01").Blank().Blank("\r\n").Blank("   \n")
             .Row("ETH,2,2024-01-01").Blank(),
+        "blank-lines-before-header" => new CsvBytes().Blank().Blank("\r\n").Header("symbol,price,date").Row("BTC,1,2024-01-01"),
         "invalid-utf8" => new CsvBytes().Header("symbol,price,date")
             .Row([.. "BTC,"u8, 0xC3, 0x28, .. ",2024-01-01"u8])
             .Row([.. "ETH,2,2024-01-0"u8, 0xE2, 0x82], string.Empty),

@@ -47,8 +47,10 @@ public sealed class CsvTimestampParserTests
     [InlineData("2020-02-30", "Date '2020-02-30' is not a valid calendar date")]
     [InlineData("2020-01-01 25:00", "Date '2020-01-01 25:00' is not a valid time of day")]
     [InlineData("12345678", "Date '12345678' is a number but not a Unix time in seconds (9 or 10 digits) or milliseconds (13 digits)")]
+    [InlineData("123456789012345678901234", "Date '123456789012345678901234' is a number but not a Unix time in seconds (9 or 10 digits) or milliseconds (13 digits)")]
     [InlineData("yesterday", "Date 'yesterday' is not a timestamp (expected ISO-8601, Unix seconds or milliseconds, 'Jan 14, 2020' or a day-month-year date)")]
     [InlineData("2020-01-01 10:00 PST", "Date '2020-01-01 10:00 PST' is not a timestamp (expected ISO-8601, Unix seconds or milliseconds, 'Jan 14, 2020' or a day-month-year date)")]
+    [InlineData("0001-01-01T00:00:00+01:00", "Date '0001-01-01T00:00:00+01:00' is outside the range of representable dates")]
     [InlineData("20-11-202", "Date '20-11-202' is not a timestamp (expected ISO-8601, Unix seconds or milliseconds, 'Jan 14, 2020' or a day-month-year date)")]
     [InlineData("20-11/2026", "Date '20-11/2026' is not a timestamp (expected ISO-8601, Unix seconds or milliseconds, 'Jan 14, 2020' or a day-month-year date)")]
     public void TryParse_WhenAmbiguousOrUnreadable_GivesTheReasonWithColumnAndValue(string text, string expected)

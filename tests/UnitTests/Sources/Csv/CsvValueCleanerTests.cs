@@ -66,6 +66,7 @@ public sealed class CsvValueCleanerTests
     [InlineData("$19448658 X8X", "market_cap '$19448658 X8X' is in X8X, not USD")]
     [InlineData("$541.43B$541000000000", "market_cap '$541.43B$541000000000' holds two different numbers glued together ('541.43B' and '541000000000')")]
     [InlineData("$13349614736143 $NEUTR", "market_cap '$13349614736143 $NEUTR' holds two numbers glued together")]
+    [InlineData("-79228162514264337593543950335$79228162514264337593543950335", "market_cap '-79228162514264337593543950335$79228162514264337593543950335' holds two different numbers glued together ('-79228162514264337593543950335' and '79228162514264337593543950335')")]
     [InlineData("abc", "market_cap 'abc' is not a number")]
     [InlineData("NaN", "market_cap 'NaN' is not a number")]
     [InlineData("7.83%", "market_cap '7.83%' is not a number")]
