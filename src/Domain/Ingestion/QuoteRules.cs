@@ -35,7 +35,10 @@ public static class QuoteRules
         decimal price = 0m;
         if (fields.PriceUsd is not { } rawPrice)
         {
-            reasons.Add("price is missing");
+            if (!fields.Unreadable.HasFlag(QuoteFields.Price))
+            {
+                reasons.Add("price is missing");
+            }
         }
         else
         {
@@ -62,7 +65,7 @@ public static class QuoteRules
             reasons.Add(volume.Error!);
         }
 
-        if (fields.ObservedAt is null)
+        if (fields.ObservedAt is null && !fields.Unreadable.HasFlag(QuoteFields.Timestamp))
         {
             reasons.Add("timestamp is missing");
         }
@@ -86,7 +89,7 @@ public static class QuoteRules
             reasons.Add("source asset id contains a control character");
         }
 
-        if (reasons.Count > 0 || sourceAssetId is null)
+        if (reasons.Count > 0 || sourceAssetId is null || fields.PriceUsd is null || fields.ObservedAt is null)
         {
             return (null, reasons);
         }

@@ -61,6 +61,17 @@ public sealed class QuoteRulesTests
     }
 
     [Fact]
+    public void Normalize_WhenTheSourceCouldNotReadAField_DoesNotAlsoCallItMissing()
+    {
+        var fields = Fields(price: null) with { ObservedAt = null, Unreadable = QuoteFields.Price | QuoteFields.Timestamp };
+
+        var (record, reasons) = QuoteRules.Normalize(fields, Aliases);
+
+        record.ShouldBeNull();
+        reasons.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Normalize_CleansInvisibleCharactersFromNames()
     {
         QuoteRules.Normalize(Fields(name: "\u200b\u200bStable "), Aliases).Record!.Name.ShouldBe("Stable");

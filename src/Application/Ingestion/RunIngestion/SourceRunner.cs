@@ -199,6 +199,11 @@ public sealed partial class SourceRunner(
 
         if (reasons.Count > 0 || normalized is null)
         {
+            if (reasons.Count == 0)
+            {
+                reasons.Add("record could not be read");
+            }
+
             batch.Rejections.Add(new Rejection(record.Reference, record.SourceRecordId, record.Raw, reasons));
             return;
         }

@@ -23,6 +23,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
 {
     private const string UnchangedReason = "file unchanged since last run";
     private const int RefusedFileBytesKept = 4 * 1024;
+    private const int DateOrderProbeRows = 10_000;
 
     private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
     {
@@ -97,7 +98,17 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
         header ??= await ReadHeaderAsync(reader, csv.Name, cancellationToken);
 
         var checkpointAt = new CsvFileState.Writer(csv.Stream, plan.Generation, csv.Length, csv.LastWriteUtc, header);
-        using var mapper = new CsvRowMapper(CsvColumnMap.Create(header), csv.Name, csv.LastWriteUtc, csv.FetchedAt, conventions);
+        var map = CsvColumnMap.Create(header);
+        if (conventions.DateOrder == DateOrder.Unknown && map.Has(QuoteColumn.Timestamp))
+        {
+            var order = await ProbeDateOrderAsync(csv.Stream, start, skipHeader: !appended, map, cancellationToken);
+            if (order is DateOrder.DayFirst or DateOrder.MonthFirst)
+            {
+                conventions.ProveDateOrder(order);
+            }
+        }
+
+        using var mapper = new CsvRowMapper(map, csv.Name, csv.LastWriteUtc, csv.FetchedAt, conventions);
         CsvMappedRow? previous = null;
         while (await NextAsync(reader, csv.Name, cancellationToken))
         {
@@ -119,6 +130,37 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
         fingerprinter.AdvanceTo(start + recording.BytesRead);
         var end = checkpointAt.At(fingerprinter, rows, conventions);
         yield return previous is null ? new SourceCheckpoint(csv.Stream, end) : Complete(csv, previous, end);
+    }
+
+    /// <summary>
+    /// Reads ahead, on a handle of its own and at most <see cref="DateOrderProbeRows"/> rows, until a date proves
+    /// whether the file writes the day or the month first. The ambiguous dates before that row (<c>09/08/15</c> in a
+    /// day-first file whose first provable date is <c>13/08/15</c>) are then read the way the rest of the file writes them.
+    /// </summary>
+    private static async Task<DateOrder> ProbeDateOrderAsync(string path, long start, bool skipHeader, CsvColumnMap map, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        file.Position = start;
+        await using var reader = CsvReader.Create(file, ReaderOptions with { HasHeader = skipHeader }, leaveOpen: true);
+        var column = map.IndexOf(QuoteColumn.Timestamp);
+        var name = map.ColumnName(column);
+        var probe = new CsvFileConventions();
+        try
+        {
+            for (var rows = 0; rows < DateOrderProbeRows && probe.DateOrder == DateOrder.Unknown && await reader.ReadAsync(cancellationToken); rows++)
+            {
+                if (reader.FieldCount > column)
+                {
+                    CsvTimestampParser.TryParse(reader.GetString(column), name, probe, out _, out _);
+                }
+            }
+        }
+        catch (CsvFormatException)
+        {
+            // The rows themselves report what is wrong with them; the probe just learns nothing.
+        }
+
+        return probe.DateOrder;
     }
 
     /// <summary>

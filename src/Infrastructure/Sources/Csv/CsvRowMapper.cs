@@ -83,6 +83,7 @@ internal sealed class CsvRowMapper : IDisposable
         }
 
         List<string>? problems = null;
+        var unreadable = QuoteFields.None;
         var symbol = map.Has(QuoteColumn.Symbol) ? reader.GetString(map.IndexOf(QuoteColumn.Symbol)) : fileTicker;
         if (missingSymbol is not null)
         {
@@ -93,12 +94,12 @@ internal sealed class CsvRowMapper : IDisposable
             id,
             symbol,
             map.Has(QuoteColumn.Name) ? TrimmedOrNull(reader.GetString(map.IndexOf(QuoteColumn.Name))) : null,
-            Money(reader, QuoteColumn.Price, ref problems),
-            Money(reader, QuoteColumn.MarketCap, ref problems),
-            Money(reader, QuoteColumn.Volume, ref problems),
-            Percent(reader, ref problems),
-            ObservedAt(reader, ref problems),
-            lastWriteUtc);
+            Money(reader, QuoteColumn.Price, QuoteFields.Price, ref problems, ref unreadable),
+            Money(reader, QuoteColumn.MarketCap, QuoteFields.MarketCap, ref problems, ref unreadable),
+            Money(reader, QuoteColumn.Volume, QuoteFields.Volume, ref problems, ref unreadable),
+            Percent(reader, ref problems, ref unreadable),
+            ObservedAt(reader, ref problems, ref unreadable),
+            lastWriteUtc) { Unreadable = unreadable };
         return new CsvMappedRow(reference, id, raw, fields, problems ?? (IReadOnlyList<string>)NoProblems);
     }
 
@@ -141,32 +142,32 @@ internal sealed class CsvRowMapper : IDisposable
         return hash.GetHashAndReset();
     }
 
-    private decimal? Money(CsvReader reader, QuoteColumn field, ref List<string>? problems)
+    private decimal? Money(CsvReader reader, QuoteColumn column, QuoteFields field, ref List<string>? problems, ref QuoteFields unreadable)
     {
-        var column = map.IndexOf(field);
-        if (column < 0)
+        var index = map.IndexOf(column);
+        if (index < 0)
         {
             return null;
         }
 
-        var cleaned = CsvValueCleaner.Money(Chars(reader, column), map.ColumnName(column), conventions);
-        return Keep(cleaned, ref problems);
+        var cleaned = CsvValueCleaner.Money(Chars(reader, index), map.ColumnName(index), conventions);
+        return Keep(cleaned, field, ref problems, ref unreadable);
     }
 
-    private decimal? Percent(CsvReader reader, ref List<string>? problems)
+    private decimal? Percent(CsvReader reader, ref List<string>? problems, ref QuoteFields unreadable)
     {
-        var column = map.IndexOf(QuoteColumn.PercentChange24h);
-        if (column < 0)
+        var index = map.IndexOf(QuoteColumn.PercentChange24h);
+        if (index < 0)
         {
             return null;
         }
 
-        var cleaned = CsvValueCleaner.Percent(Chars(reader, column), map.ColumnName(column), conventions);
-        return Keep(cleaned, ref problems);
+        var cleaned = CsvValueCleaner.Percent(Chars(reader, index), map.ColumnName(index), conventions);
+        return Keep(cleaned, QuoteFields.PercentChange, ref problems, ref unreadable);
     }
 
     /// <summary>The row's timestamp; a file without a timestamp column observed its rows when it was last written.</summary>
-    private DateTimeOffset? ObservedAt(CsvReader reader, ref List<string>? problems)
+    private DateTimeOffset? ObservedAt(CsvReader reader, ref List<string>? problems, ref QuoteFields unreadable)
     {
         var column = map.IndexOf(QuoteColumn.Timestamp);
         if (column < 0)
@@ -186,14 +187,16 @@ internal sealed class CsvRowMapper : IDisposable
         }
 
         (problems ??= []).Add(problem);
+        unreadable |= QuoteFields.Timestamp;
         return null;
     }
 
-    private static decimal? Keep(CleanedValue cleaned, ref List<string>? problems)
+    private static decimal? Keep(CleanedValue cleaned, QuoteFields field, ref List<string>? problems, ref QuoteFields unreadable)
     {
         if (cleaned.Problem is not null)
         {
             (problems ??= []).Add(cleaned.Problem);
+            unreadable |= field;
         }
 
         return cleaned.Value;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Kasparro.Application.Ingestion.Ports;
+using Kasparro.Domain.Ingestion;
 
 namespace Kasparro.UnitTests.Sources.Csv;
 
@@ -229,7 +230,8 @@ public sealed class CsvIncrementalReadTests
         var path = folder.Write("eth-usd-excel.csv", "Date,Close\r\n09/08/15 23:59,0.70\r\n13/08/15 23:59,1.83\r\n10/08/15 23:59,0.71\r\n");
 
         var first = (await CsvSourceHarness.ReadAsync(path)).Records();
-        first[0].Problems.ShouldHaveSingleItem().ShouldContain("is an ambiguous date");
+        first[0].Problems.ShouldBeEmpty();
+        first[0].Fields!.ObservedAt.ShouldBe(new DateTimeOffset(2015, 8, 9, 23, 59, 0, TimeSpan.Zero));
         first[1].Fields!.ObservedAt.ShouldBe(new DateTimeOffset(2015, 8, 13, 23, 59, 0, TimeSpan.Zero));
         first[2].Fields!.ObservedAt.ShouldBe(new DateTimeOffset(2015, 8, 10, 23, 59, 0, TimeSpan.Zero));
         var committed = CsvSourceHarness.Commit(first);
@@ -239,6 +241,20 @@ public sealed class CsvIncrementalReadTests
 
         appended.Problems.ShouldBeEmpty();
         appended.Fields!.ObservedAt.ShouldBe(new DateTimeOffset(2015, 8, 11, 23, 59, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Read_WhenNoRowProvesTheDateOrder_RejectsTheAmbiguousDatesAsUnreadable()
+    {
+        using var folder = new TempCsvFolder();
+        var path = folder.Write("eth-usd-excel.csv", "Date,Close\r\n09/08/15 23:59,0.70\r\n10/08/15 23:59,0.71\r\n08/08/15 23:59,0.69\r\n");
+
+        var records = (await CsvSourceHarness.ReadAsync(path)).Records();
+
+        records[0].Problems.ShouldHaveSingleItem().ShouldContain("is an ambiguous date");
+        records[0].Fields!.Unreadable.ShouldBe(QuoteFields.Timestamp);
+        records[1].Problems.ShouldHaveSingleItem().ShouldContain("is an ambiguous date");
+        records[2].Problems.ShouldBeEmpty();
     }
 
     [Fact]
