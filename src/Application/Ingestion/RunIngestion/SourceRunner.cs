@@ -12,6 +12,7 @@ namespace Kasparro.Application.Ingestion.RunIngestion;
 /// One run of one source: take the source's lock, open the run, stream records, check them against the data rules,
 /// resolve identity, and commit raw rows, quotes, rejections and the checkpoint batch by batch, each batch in one
 /// transaction; then close the run with its counts. Reading the next batch overlaps committing the previous one.
+/// It keeps no state between calls, so one instance runs several sources at once.
 /// </summary>
 public sealed partial class SourceRunner(
     IIngestionStore store,
