@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# Bulk-load benchmark: our `ingest --source csv` against a pure-SQL baseline of the same load, on a throwaway
+# PostgreSQL cluster. Everything lives under .data/bench (git-ignored); the cluster is removed at the end.
+#
+#   make bench                          # 1,000,000 rows (the CSV is generated once and cached)
+#   BENCH_ROWS=20000 make bench         # quick smoke run
+#   BENCH_BATCH_SIZES="5000 20000 50000" make bench   # also time ours at each INGEST_BATCH_SIZE (diagnostic)
+#
+# Targets are reported (PASS/MISS), not asserted: the exit code is non-zero only when something errored
+# (a failed ingest, a wrong row count, a tool missing). The summary on stdout is Markdown.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+BENCH_ROWS="${BENCH_ROWS:-1000000}"
+BENCH_BATCH_SIZES="${BENCH_BATCH_SIZES:-}"
+BENCH_DIR="$DATA_DIR/bench"
+BENCH_PG="$BENCH_DIR/pg"
+BENCH_PG_LOG="$BENCH_DIR/pg.log"
+BENCH_APP="$BENCH_DIR/app"
+BENCH_LOGS="$BENCH_DIR/logs"
+BENCH_USER=bench
+BENCH_RUN_ID=00000000-0000-4000-8000-00000000b0b0
+PG_SETTINGS=(shared_buffers=256MB max_wal_size=4GB checkpoint_timeout=30min)
+
+TARGET_RATIO=1.5      # ours / baseline wall time
+TARGET_RSS_MB=300     # our peak resident memory
+TARGET_RERUN_S=2      # re-ingesting the unchanged file
+
+[[ $BENCH_ROWS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS must be a positive integer (got '$BENCH_ROWS')"
+if [[ $BENCH_ROWS == 1000000 ]]; then CSV="$BENCH_DIR/quotes_1m.csv"; else CSV="$BENCH_DIR/quotes_$BENCH_ROWS.csv"; fi
+
+# --- small helpers -----------------------------------------------------------------------------------------------
+
+now_ns() { date +%s%N; }
+# Seconds between two now_ns readings, 3 decimals.
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+# calc 'expression' -> number formatted with $2 (default %.2f).
+calc() { awk "BEGIN { printf \"${2:-%.2f}\", $1 }"; }
+# pass_miss 'condition' -> PASS or MISS.
+pass_miss() { awk "BEGIN { exit !($1) }" && echo PASS || echo MISS; }
+# json_field LINE KEY -> the value of a flat JSON field (numbers and simple strings).
+json_field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -n 1 | cut -d: -f2- | tr -d '"'; }
+thousands() { sed -E ':a;s/^([0-9]+)([0-9]{3})/\1,\2/;ta' <<<"$1"; }
+
+ensure_gnu_time() {
+    [[ -x /usr/bin/time ]] && /usr/bin/time -v true 2>/dev/null && return 0
+    apt_install time
+    [[ -x /usr/bin/time ]] || die "GNU time not available at /usr/bin/time"
+}
+
+# --- the throwaway cluster ---------------------------------------------------------------------------------------
+
+bench_pg_running() {
+    [[ -f $BENCH_PG/PG_VERSION ]] && as_postgres "$PG_BINDIR/pg_ctl" status -D "$BENCH_PG" >/dev/null 2>&1
+}
+
+bench_pg_stop() {
+    if bench_pg_running; then
+        log "stopping the bench PostgreSQL"
+        as_postgres "$PG_BINDIR/pg_ctl" stop -w -m fast -D "$BENCH_PG" >/dev/null 2>&1 \
+            || as_postgres "$PG_BINDIR/pg_ctl" stop -w -m immediate -D "$BENCH_PG" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$BENCH_PG"
+}
+
+bench_pg_start() {
+    bench_pg_stop   # a cluster left by an interrupted run
+    as_postgres test -x "$BENCH_DIR" || die "the postgres OS user cannot reach $BENCH_DIR"
+    install -d -m 700 -o postgres -g postgres "$BENCH_PG"
+    : >"$BENCH_PG_LOG" && chown postgres "$BENCH_PG_LOG"
+    # Trust on loopback only: a throwaway cluster with no password to leak, listening on 127.0.0.1, no socket.
+    as_postgres "$PG_BINDIR/initdb" -D "$BENCH_PG" -U "$BENCH_USER" --auth=trust --encoding=UTF8 \
+        --locale=C.UTF-8 >>"$BENCH_PG_LOG" 2>&1 || { tail -n 20 "$BENCH_PG_LOG" >&2; die "initdb failed"; }
+    BENCH_PORT="$(free_port 55499)"
+    local opts="-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories=''" s
+    for s in "${PG_SETTINGS[@]}"; do opts+=" -c $s"; done
+    log "starting the bench PostgreSQL on 127.0.0.1:$BENCH_PORT (${PG_SETTINGS[*]}, fsync on)"
+    as_postgres "$PG_BINDIR/pg_ctl" start -w -t 60 -D "$BENCH_PG" -l "$BENCH_PG_LOG" -o "$opts" >/dev/null \
+        || { tail -n 20 "$BENCH_PG_LOG" >&2; die "the bench PostgreSQL did not start"; }
+}
+
+# bench_psql DB [psql args...]
+bench_psql() {
+    local db="$1"; shift
+    "$PG_BINDIR/psql" -h 127.0.0.1 -p "$BENCH_PORT" -U "$BENCH_USER" -d "$db" -X -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
+fresh_database() {
+    bench_psql postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+}
+
+database_url_for() { printf 'postgres://%s@127.0.0.1:%s/%s' "$BENCH_USER" "$BENCH_PORT" "$1"; }
+
+# Flushes dirty buffers so that neither contender pays for the other's checkpoint.
+checkpoint() { bench_psql postgres -c CHECKPOINT >/dev/null; }
+
+# CPU seconds used by the server so far: the postmaster, its live children and its reaped children (backends).
+server_cpu_seconds() {
+    local pm ticks total=0 pid
+    pm="$(head -n 1 "$BENCH_PG/postmaster.pid")"
+    ticks="$(getconf CLK_TCK)"
+    total=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat")
+    for pid in $(pgrep -P "$pm" || true); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    calc "$total / $ticks"
+}
+
+# Waits until no client session of database $1 is left (so its backend's CPU has been reaped).
+wait_sessions_closed() {
+    local tries=0
+    while (( $(bench_psql postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'") > 0 )); do
+        ((tries++ < 100)) || { warn "sessions of $1 still open"; return 0; }
+        sleep 0.1
+    done
+    sleep 0.5   # let the postmaster reap the exited backends (their CPU moves to its cutime then)
+}
+
+# --- inputs --------------------------------------------------------------------------------------------------------
+
+publish_app() {
+    ensure_dotnet || die "the .NET SDK is required"
+    log "publishing src/WebApi to .data/bench/app (Release)"
+    dotnet publish src/WebApi/Kasparro.WebApi.csproj -c Release -o "$BENCH_APP" \
+        --nologo --disable-build-servers -v quiet >"$BENCH_LOGS/publish.log" 2>&1 \
+        || { tail -n 30 "$BENCH_LOGS/publish.log" >&2; die "dotnet publish failed (log: $BENCH_LOGS/publish.log)"; }
+}
+
+ensure_csv() {
+    local gen=scripts/bench/gen_quotes.awk inputs=(data/btc-usd-max.csv data/eth-usd-max.csv)
+    if [[ -f $CSV && $CSV -nt $gen && $(wc -l <"$CSV") -eq $((BENCH_ROWS + 1)) ]]; then
+        log "using the cached $(basename "$CSV")"
+        return 0
+    fi
+    log "generating $(basename "$CSV") ($BENCH_ROWS rows from the real BTC and ETH price series)"
+    local start; start="$(now_ns)"
+    awk -v rows="$BENCH_ROWS" -f "$gen" "${inputs[@]}" >"$CSV.tmp" || die "CSV generation failed"
+    mv -f "$CSV.tmp" "$CSV"
+    log "generated in $(seconds_between "$start" "$(now_ns)") s"
+}
+
+# --- contender A: our app ------------------------------------------------------------------------------------------
+
+app() { dotnet "$BENCH_APP/Kasparro.WebApi.dll" "$@"; }
+
+migrate() {
+    DATABASE_URL="$(database_url_for "$1")" LOG_FORMAT=json app migrate >"$BENCH_LOGS/migrate-$1.log" 2>&1 \
+        || { tail -n 20 "$BENCH_LOGS/migrate-$1.log" >&2; die "migrate of $1 failed"; }
+}
+
+# run_ours DB LABEL [VAR=value ...]: one timed `ingest --source csv`. Sets R_WALL, R_RSS_MB, R_CPU (client user+sys
+# seconds), R_SERVER_CPU, R_SUMMARY, R_LOADED, R_SKIPPED, R_STATUS. Dies if the run did not succeed.
+run_ours() {
+    local db="$1" label="$2"; shift 2
+    local out="$BENCH_LOGS/$label.out" err="$BENCH_LOGS/$label.err" tv="$BENCH_LOGS/$label.time"
+    local start end cpu0 rc=0
+    checkpoint
+    cpu0="$(server_cpu_seconds)"
+    log "ours ($label): ingest --source csv${*:+ with $*}"
+    start="$(now_ns)"
+    env "$@" DATABASE_URL="$(database_url_for "$db")" LOG_FORMAT=json \
+        /usr/bin/time -v -o "$tv" dotnet "$BENCH_APP/Kasparro.WebApi.dll" ingest --source csv --csv "$CSV" \
+        </dev/null >"$out" 2>"$err" || rc=$?
+    end="$(now_ns)"
+    wait_sessions_closed "$db"
+    R_SERVER_CPU="$(calc "$(server_cpu_seconds) - $cpu0")"
+    R_WALL="$(seconds_between "$start" "$end")"
+    R_SUMMARY="$(grep '^{"source"' "$out" | tail -n 1 || true)"
+    R_STATUS="$(json_field "$R_SUMMARY" status)"
+    R_LOADED="$(json_field "$R_SUMMARY" loaded)"
+    R_SKIPPED="$(json_field "$R_SUMMARY" skipped)"
+    R_RSS_MB="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$tv")"
+    R_CPU="$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tv")"
+    if ((rc != 0)) || [[ $R_STATUS != succeeded ]]; then
+        tail -n 20 "$err" >&2
+        die "ours ($label) did not succeed (exit $rc, summary: ${R_SUMMARY:-none}; logs in $BENCH_LOGS)"
+    fi
+    log "ours ($label): ${R_WALL}s, summary $R_SUMMARY"
+}
+
+# Sum of the per-batch write times the app logs at Debug level ("Batch of csv written ... in N ms").
+batch_write_seconds() {
+    grep -o 'rejected in [0-9]* ms' "$1" | awk '{ s += $3 } END { printf "%.1f", s / 1000 }'
+}
+
+# --- contender B: pure SQL -----------------------------------------------------------------------------------------
+
+# Sets B_WALL, B_SERVER_CPU, B_COUNT.
+run_baseline() {
+    local db=bench_sql start end cpu0 updated_at
+    fresh_database "$db"
+    migrate "$db"
+    updated_at="$(date -u -r "$CSV" '+%Y-%m-%d %H:%M:%S+00')"
+    checkpoint
+    cpu0="$(server_cpu_seconds)"
+    log "baseline: psql \\copy + one INSERT ... ON CONFLICT"
+    start="$(now_ns)"
+    bench_psql "$db" -v run_id="$BENCH_RUN_ID" -v source_updated_at="$updated_at" \
+        -f scripts/bench/baseline.sql <"$CSV" >"$BENCH_LOGS/baseline.out" 2>&1 \
+        || { tail -n 20 "$BENCH_LOGS/baseline.out" >&2; die "the baseline failed"; }
+    end="$(now_ns)"
+    wait_sessions_closed "$db"
+    B_SERVER_CPU="$(calc "$(server_cpu_seconds) - $cpu0")"
+    B_WALL="$(seconds_between "$start" "$end")"
+    B_COUNT="$(bench_psql "$db" -c "SELECT count(*) FROM quotes WHERE source = 'csv'")"
+    [[ $B_COUNT == "$BENCH_ROWS" ]] || die "the baseline loaded $B_COUNT quotes, expected $BENCH_ROWS"
+    log "baseline: ${B_WALL}s"
+}
+
+# Both databases hold the same quotes? (count, sums of the amounts, date range)
+quotes_fingerprint() {
+    bench_psql "$1" -c "SELECT count(*), sum(price_usd), sum(market_cap_usd), sum(volume_24h_usd), min(observed_at), max(observed_at), count(DISTINCT asset_id) FROM quotes"
+}
+
+# --- report --------------------------------------------------------------------------------------------------------
+
+machine_info() {
+    local cpu mem pgv dn commit
+    cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+    mem="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    pgv="$(bench_psql postgres -c 'SHOW server_version')"
+    dn="$(dotnet --version 2>/dev/null) SDK, runtime $(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
+    commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    [[ -z "$(git status --porcelain -- src 2>/dev/null)" ]] || commit+=" (src/ has uncommitted changes)"
+    echo "| machine | |"
+    echo "|---|---|"
+    echo "| CPU | ${cpu:-unknown}, $(nproc) cores available (nproc) |"
+    echo "| memory | $mem |"
+    # shellcheck source=/dev/null
+    echo "| OS | $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r) |"
+    echo "| PostgreSQL | $pgv, defaults + ${PG_SETTINGS[*]}, fsync on, same cluster for both |"
+    echo "| .NET | $dn |"
+    echo "| commit | $commit |"
+    echo "| input | $(thousands "$BENCH_ROWS") rows, $(calc "$(stat -c %s "$CSV") / 1048576" %.1f) MiB ($(basename "$CSV")) |"
+}
+
+report() {
+    local ratio ours_rps base_rps
+    ratio="$(calc "$A_WALL / $B_WALL")"
+    ours_rps="$(calc "$A_LOADED / $A_WALL" %.0f)"
+    base_rps="$(calc "$B_COUNT / $B_WALL" %.0f)"
+    echo
+    echo "## Bulk load benchmark ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+    echo
+    machine_info
+    echo
+    echo "| measure | ours (\`ingest --source csv\`) | baseline (psql \\copy + 1 upsert) | target | result |"
+    echo "|---|---:|---:|---|---|"
+    echo "| wall time, $(thousands "$BENCH_ROWS") rows | ${A_WALL} s | ${B_WALL} s | | |"
+    echo "| ours / baseline | ${ratio}x | | ≤ ${TARGET_RATIO}x | $(pass_miss "$ratio <= $TARGET_RATIO") |"
+    echo "| rows/s | $(thousands "$ours_rps") | $(thousands "$base_rps") | | |"
+    echo "| peak RSS (client) | ${A_RSS_MB} MB | | ≤ ${TARGET_RSS_MB} MB | $(pass_miss "$A_RSS_MB <= $TARGET_RSS_MB") |"
+    echo "| client CPU (user+sys) | ${A_CPU} s | | | |"
+    echo "| server CPU (all PostgreSQL processes) | ${A_SERVER_CPU} s | ${B_SERVER_CPU} s | | |"
+    echo "| re-run, unchanged file | ${RERUN_WALL} s (loaded $RERUN_LOADED, skipped $(thousands "$RERUN_SKIPPED")) | | < ${TARGET_RERUN_S} s | $(pass_miss "$RERUN_WALL < $TARGET_RERUN_S") |"
+    echo
+    echo "Same quotes in both databases (count, sums, date range, assets): $SAME_QUOTES"
+    echo
+    echo "Our summary line: \`$A_SUMMARY\`"
+    echo
+    echo "Re-run summary line: \`$RERUN_SUMMARY\`"
+    if [[ -n $SWEEP_ROWS ]]; then
+        echo
+        echo "INGEST_BATCH_SIZE sweep (ours, fresh database each, Debug logs on to sum the per-batch write time):"
+        echo
+        echo "| INGEST_BATCH_SIZE | wall | rows/s | peak RSS | client CPU | server CPU | Σ batch write (DB side of the pipeline) |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|"
+        printf '%s' "$SWEEP_ROWS"
+    fi
+    echo
+    echo "Wall times include process start-up (dotnet host, psql). Logs: .data/bench/logs/."
+}
+
+sweep() {
+    local size db
+    SWEEP_ROWS=""
+    for size in $BENCH_BATCH_SIZES; do
+        [[ $size =~ ^[1-9][0-9]*$ ]] || die "BENCH_BATCH_SIZES: '$size' is not a positive integer"
+        db="bench_app_$size"
+        fresh_database "$db"
+        migrate "$db"
+        run_ours "$db" "sweep-$size" INGEST_BATCH_SIZE="$size" Logging__LogLevel__Default=Debug
+        [[ $R_LOADED == "$BENCH_ROWS" ]] || die "sweep $size loaded $R_LOADED, expected $BENCH_ROWS"
+        SWEEP_ROWS+="| $size | ${R_WALL} s | $(thousands "$(calc "$R_LOADED / $R_WALL" %.0f)") | ${R_RSS_MB} MB | ${R_CPU} s | ${R_SERVER_CPU} s | $(batch_write_seconds "$BENCH_LOGS/sweep-$size.err") s |"$'\n'
+        bench_psql postgres -c "DROP DATABASE $db" >/dev/null
+    done
+}
+
+main() {
+    mkdir -p "$BENCH_DIR" "$BENCH_LOGS"
+    chmod o+x "$DATA_DIR" "$BENCH_DIR" 2>/dev/null || true
+    ensure_postgres_binaries
+    ensure_gnu_time
+    ensure_csv
+    publish_app
+
+    trap bench_pg_stop EXIT
+    bench_pg_start
+
+    # Contender A: our app, fresh database, migrated.
+    fresh_database bench_app
+    migrate bench_app
+    run_ours bench_app ingest
+    [[ $R_LOADED == "$BENCH_ROWS" ]] || die "ours loaded $R_LOADED quotes, expected $BENCH_ROWS (summary: $R_SUMMARY)"
+    A_WALL="$R_WALL" A_RSS_MB="$R_RSS_MB" A_CPU="$R_CPU" A_SERVER_CPU="$R_SERVER_CPU" A_SUMMARY="$R_SUMMARY" A_LOADED="$R_LOADED"
+
+    # Contender B: the same load in pure SQL.
+    run_baseline
+
+    # The unchanged file again: skipped without parsing.
+    run_ours bench_app rerun
+    RERUN_WALL="$R_WALL" RERUN_SUMMARY="$R_SUMMARY" RERUN_LOADED="$R_LOADED" RERUN_SKIPPED="$R_SKIPPED"
+    [[ $RERUN_LOADED == 0 && $RERUN_SKIPPED == "$BENCH_ROWS" ]] \
+        || die "the re-run should load 0 and skip $BENCH_ROWS (summary: $RERUN_SUMMARY)"
+
+    if [[ "$(quotes_fingerprint bench_app)" == "$(quotes_fingerprint bench_sql)" ]]; then
+        SAME_QUOTES=yes
+    else
+        SAME_QUOTES="NO (ours: $(quotes_fingerprint bench_app); baseline: $(quotes_fingerprint bench_sql))"
+        warn "the two contenders stored different quotes: $SAME_QUOTES"
+    fi
+
+    sweep
+    report
+}
+
+main "$@"
