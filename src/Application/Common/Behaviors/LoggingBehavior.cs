@@ -1,3 +1,4 @@
+using Kasparro.Application.Common.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Kasparro.Application.Common.Behaviors;
@@ -14,7 +15,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(ILogger<Logging
     {
         ArgumentNullException.ThrowIfNull(next);
         var name = typeof(TRequest).Name;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["request_name"] = name });
+        using var scope = logger.BeginScope(new LogScope(("request_name", name)));
         var started = time.GetTimestamp();
         try
         {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Kasparro.Application.Common.Logging;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Assets;
 using Kasparro.Domain.Ingestion;
@@ -44,7 +45,7 @@ public sealed partial class SourceRunner(
 
         var run = IngestionRun.Start(Guid.CreateVersion7(started), source.Name, command.Trigger, started);
         await store.AddRunAsync(run, cancellationToken);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["run_id"] = run.Id, ["source"] = source.Name });
+        using var scope = logger.BeginScope(new LogScope(("run_id", run.Id), ("source", source.Name)));
         LogStarted(source.Name, run.Id, run.Trigger.ToText());
 
         try

@@ -28,6 +28,9 @@ public sealed record ApiSourceSettings
     /// <summary>The first retry waits about this long; later ones double it, with jitter.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>No backoff delay (without <c>Retry-After</c>) is longer than this.</summary>
+    public TimeSpan MaxBackoffDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A <c>Retry-After</c> longer than this is not waited for: the request fails and the run ends partial.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
 
