@@ -39,6 +39,7 @@ public static class DependencyInjection
         services.AddSingleton<IHealthReader, PostgresHealthReader>();
 
         services.AddCsvSource(configuration["CSV_PATH"] ?? "data/");
+        services.AddApiSources(configuration);
         return services;
     }
 }

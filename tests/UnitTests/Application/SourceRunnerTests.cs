@@ -97,6 +97,19 @@ public sealed class SourceRunnerTests
     }
 
     [Fact]
+    public async Task Run_WhenTheSourceFailsMidBatch_CommitsWhatItReadBeforeTheFailure()
+    {
+        var source = new ScriptedSource("csv", Records(5), new SourceUnavailableException("body cut short"));
+
+        var result = await Runner(batchSize: 100).RunAsync(source, Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Partial);
+        result.Counts.ShouldBe(new RunCounts(5, 5, 0, 0));
+        _store.QuoteKeys.Count.ShouldBe(5);
+        _store.Checkpoints.Last().Rows.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Run_WhenTheSourceFailsBeforeAnything_Fails()
     {
         var source = new ScriptedSource("csv", [], new SourceUnavailableException("connection refused"));

@@ -122,9 +122,9 @@ public sealed partial class SourceRunner(
     private async Task PrepareAsync(
         IIngestionSource source, SourceReadContext context, TickerAliases aliases, long? failAfter, ChannelWriter<PreparedBatch> output, CancellationToken cancellationToken)
     {
+        var batch = new PreparedBatch();
         try
         {
-            var batch = new PreparedBatch();
             long records = 0;
             await foreach (var item in source.ReadAsync(context, cancellationToken))
             {
@@ -165,6 +165,23 @@ public sealed partial class SourceRunner(
             }
 
             output.Complete();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Every record read before the source failed is whole: commit them (the run ends partial), then fail.
+            if (!batch.IsEmpty)
+            {
+                try
+                {
+                    await output.WriteAsync(batch, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run is stopping: nothing more is committed, and the failure below still ends it.
+                }
+            }
+
+            output.Complete(ex);
         }
 #pragma warning disable CA1031 // Handed to the writing side, which rethrows it.
         catch (Exception ex)
