@@ -17,12 +17,16 @@ namespace Kasparro.Infrastructure.Persistence;
 /// </summary>
 internal sealed partial class PostgresIngestionBatch : IIngestionBatch
 {
+    private const string StageRaw = "kasparro_stage_raw";
     private const string StageQuotes = "kasparro_stage_quotes";
     private const string StageRejections = "kasparro_stage_rejections";
 
     private static readonly string LockIdentitySql = $"SELECT pg_advisory_xact_lock({AdvisoryLockKeys.Identity})";
 
     private const string CreateStagingSql = $"""
+        CREATE TEMP TABLE {StageRaw} (
+            ord integer, content_hash bytea, source_record_id text, source_reference text,
+            fetched_at timestamptz, payload jsonb, raw_bytes bytea) ON COMMIT DROP;
         CREATE TEMP TABLE {StageQuotes} (
             ord integer, source_asset_id text, observed_at timestamptz, asset_id uuid, ticker text, name text,
             price_usd numeric, market_cap_usd numeric, volume_24h_usd numeric, percent_change_24h numeric,
@@ -32,7 +36,7 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
             raw_content text, raw_bytes bytea, reasons text[]) ON COMMIT DROP
         """;
 
-    private const string TruncateStagingSql = $"TRUNCATE {StageQuotes}, {StageRejections}";
+    private const string TruncateStagingSql = $"TRUNCATE {StageRaw}, {StageQuotes}, {StageRejections}";
 
     /// <summary>The keys of the batch ($1 sources, $2 ids) and every id the crosswalk says is the same coin.</summary>
     private const string WantedKeysCte = """
@@ -69,6 +73,9 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         WHERE a.id IN (SELECT m.asset_id FROM wanted w JOIN asset_sources m USING (source, source_asset_id))
         """;
 
+    private const string CopyRawSql =
+        $"COPY {StageRaw} (ord, content_hash, source_record_id, source_reference, fetched_at, payload, raw_bytes) FROM STDIN (FORMAT BINARY)";
+
     private const string CopyQuotesSql = $"""
         COPY {StageQuotes} (ord, source_asset_id, observed_at, asset_id, ticker, name, price_usd, market_cap_usd,
                             volume_24h_usd, percent_change_24h, source_updated_at) FROM STDIN (FORMAT BINARY)
@@ -77,12 +84,20 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
     private const string CopyRejectionsSql =
         $"COPY {StageRejections} (ord, source_reference, source_record_id, content_hash, raw_content, raw_bytes, reasons) FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>Each source keeps its verbatim records in a table of its own.</summary>
-    private static readonly Dictionary<string, string> RawTables = new(StringComparer.Ordinal)
+    /// <summary>Raw rows: identical content (within the batch too) is kept once, in the source's own raw table.</summary>
+    private const string InsertRawSqlTemplate = $$"""
+        INSERT INTO {raw_table} (content_hash, source_record_id, source_reference, run_id, fetched_at, payload, raw_bytes)
+        SELECT DISTINCT ON (s.content_hash) s.content_hash, s.source_record_id, s.source_reference, $1, s.fetched_at, s.payload, s.raw_bytes
+        FROM {{StageRaw}} s
+        ORDER BY s.content_hash, s.ord
+        ON CONFLICT (content_hash) DO NOTHING
+        """;
+
+    private static readonly Dictionary<string, string> InsertRawSql = new(StringComparer.Ordinal)
     {
-        [SourceNames.Csv] = "raw_csv",
-        [SourceNames.CoinPaprika] = "raw_coinpaprika",
-        [SourceNames.CoinGecko] = "raw_coingecko",
+        [SourceNames.Csv] = InsertRawSqlTemplate.Replace("{raw_table}", "raw_csv", StringComparison.Ordinal),
+        [SourceNames.CoinPaprika] = InsertRawSqlTemplate.Replace("{raw_table}", "raw_coinpaprika", StringComparison.Ordinal),
+        [SourceNames.CoinGecko] = InsertRawSqlTemplate.Replace("{raw_table}", "raw_coingecko", StringComparison.Ordinal),
     };
 
     /// <summary>New assets, or a name adopted / a larger market cap seen; an unchanged row is not rewritten.</summary>
@@ -260,7 +275,7 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
     public async Task<long> WriteAsync(BatchWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        if (!RawTables.TryGetValue(write.Source, out var rawTable))
+        if (!InsertRawSql.TryGetValue(write.Source, out var insertRawSql))
         {
             throw new ArgumentException($"'{write.Source}' is not a known source; known: {string.Join(", ", SourceNames.All)}", nameof(write));
         }
@@ -272,14 +287,14 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         }
 
         var started = Stopwatch.GetTimestamp();
-        if (write.Quotes.Count > 0 || write.Rejections.Count > 0)
+        if (write.Raw.Count > 0 || write.Quotes.Count > 0 || write.Rejections.Count > 0)
         {
             await PrepareStagingAsync(cancellationToken);
         }
 
         if (write.Raw.Count > 0)
         {
-            await CopyRawAsync(rawTable, write.RunId, write.Raw, cancellationToken);
+            await CopyRawAsync(write.Raw, cancellationToken);
         }
 
         if (write.Quotes.Count > 0)
@@ -300,6 +315,11 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         }
 
         var ingestedAt = write.IngestedAt.ToUniversalTime();
+        if (write.Raw.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(insertRawSql, Value(write.RunId)));
+        }
+
         if (write.Assets.Count > 0)
         {
             batch.BatchCommands.Add(AssetsCommand(write.Assets, ingestedAt));
@@ -381,44 +401,12 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         _staged = true;
     }
 
-    /// <summary>
-    /// Raw rows go straight into the source's raw table, with no staging pass: identical content is kept once, so the
-    /// batch drops repeats of a hash and the hashes already stored (one indexed look-up). Only runs of this source
-    /// write its raw table, and they hold the source's run lock, so nothing can store the same hash in between.
-    /// </summary>
-    private async Task CopyRawAsync(string rawTable, Guid runId, IReadOnlyList<RawRecord> raw, CancellationToken cancellationToken)
+    private async Task CopyRawAsync(IReadOnlyList<RawRecord> raw, CancellationToken cancellationToken)
     {
-        var byHash = new Dictionary<string, RawRecord>(raw.Count, StringComparer.Ordinal);
-        foreach (var record in raw)
+        await using var importer = await _connection.BeginBinaryImportAsync(CopyRawSql, cancellationToken);
+        for (var i = 0; i < raw.Count; i++)
         {
-            byHash.TryAdd(Convert.ToBase64String(record.Payload.ContentHash.Span), record);
-        }
-
-        await using (var lookup = new NpgsqlCommand($"SELECT content_hash FROM {rawTable} WHERE content_hash = ANY($1)", _connection, _transaction))
-        {
-            lookup.Parameters.Add(Value(byHash.Values.Select(r => r.Payload.ContentHash.ToArray()).ToArray()));
-            await using var stored = await lookup.ExecuteReaderAsync(cancellationToken);
-            while (await stored.ReadAsync(cancellationToken))
-            {
-                byHash.Remove(Convert.ToBase64String(stored.GetFieldValue<byte[]>(0)));
-            }
-        }
-
-        if (byHash.Count == 0)
-        {
-            return;
-        }
-
-        await using var importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {rawTable} (content_hash, source_record_id, source_reference, run_id, fetched_at, payload, raw_bytes) FROM STDIN (FORMAT BINARY)",
-            cancellationToken);
-        foreach (var record in raw)
-        {
-            if (!byHash.Remove(Convert.ToBase64String(record.Payload.ContentHash.Span)))
-            {
-                continue;
-            }
-
+            var record = raw[i];
             var payload = record.Payload;
             var json = payload.Json is null ? null : PgText.ToJsonb(payload.Json);
 
@@ -427,10 +415,10 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
                 ?? (json is not null && !ReferenceEquals(json, payload.Json) ? System.Text.Encoding.UTF8.GetBytes(payload.Json!) : (ReadOnlyMemory<byte>?)null);
 
             await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
             await importer.WriteAsync(payload.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
             await WriteTextAsync(importer, record.SourceRecordId, cancellationToken);
             await importer.WriteAsync(PgText.Clean(record.Reference), NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
             await importer.WriteAsync(payload.FetchedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(importer, json, NpgsqlDbType.Jsonb, cancellationToken);
             await WriteBytesAsync(importer, bytes, cancellationToken);
