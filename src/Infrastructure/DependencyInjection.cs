@@ -3,6 +3,7 @@ using Kasparro.Application.Health.GetHealth;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Infrastructure.Health;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Sources;
 using Kasparro.Infrastructure.Sources.Csv;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Kasparro.Infrastructure;
+namespace Kasparro.Infrastructure.Sources;
 
 /// <summary>
 /// Registers the CoinPaprika and CoinGecko sources from configuration (CONTRACT "Configuration"): each as an
