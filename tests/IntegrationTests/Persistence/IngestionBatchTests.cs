@@ -207,7 +207,7 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
 
         await using var second = await _store.BeginBatchAsync(CancellationToken.None);
         var waiting = second.LoadIdentityAsync([new SourceKey(SourceNames.Csv, "WAIT")], ["WAIT"], CancellationToken.None);
-        await Task.Delay(300);
+        await WaitUntilAsync(() => AdvisoryWaitersAsync(), waiters => waiters == 1);
         waiting.IsCompleted.ShouldBeFalse("the second batch must wait for the identity lock");
 
         await first.WriteAsync(
@@ -297,5 +297,21 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
 
         await batch.CommitAsync(CancellationToken.None);
         return loaded;
+    }
+    /// <summary>Sessions of this database waiting for an advisory lock: the server's own view, no timing guess.</summary>
+    private async Task<long> AdvisoryWaitersAsync()
+    {
+        await using var command = db.Database.DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitUntilAsync<T>(Func<Task<T>> read, Func<T, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition(await read()))
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 }

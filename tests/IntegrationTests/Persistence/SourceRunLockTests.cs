@@ -62,7 +62,19 @@ public sealed class SourceRunLockTests(DatabaseFixture db) : IClassFixture<Datab
             await kill.ExecuteNonQueryAsync();
         }
 
-        await Task.Delay(100);
+        // Termination is asynchronous: wait until the server no longer lists the lock, then take it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using (var stillListed = db.Database.DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2"))
+        {
+            stillListed.Parameters.Add(new Npgsql.NpgsqlParameter { Value = AdvisoryLockKeys.SourceRunNamespace });
+            stillListed.Parameters.Add(new Npgsql.NpgsqlParameter { Value = AdvisoryLockKeys.SourceKey("lock-c") });
+            while ((long)(await stillListed.ExecuteScalarAsync(timeout.Token))! > 0)
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+        }
+
         await using var taken = await Lock(db.Database).TryAcquireAsync("lock-c", CancellationToken.None);
         taken.ShouldNotBeNull();
         await held.DisposeAsync();
