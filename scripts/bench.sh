@@ -27,6 +27,7 @@ PG_SETTINGS=(shared_buffers=256MB max_wal_size=4GB checkpoint_timeout=30min)
 TARGET_RATIO=1.5      # ours / baseline wall time
 TARGET_RSS_MB=300     # our peak resident memory
 TARGET_RERUN_S=2      # re-ingesting the unchanged file
+TARGET_API_TPS=20000  # API tickers per second, end to end
 
 [[ $BENCH_ROWS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS must be a positive integer (got '$BENCH_ROWS')"
 if [[ $BENCH_ROWS == 1000000 ]]; then CSV="$BENCH_DIR/quotes_1m.csv"; else CSV="$BENCH_DIR/quotes_$BENCH_ROWS.csv"; fi
@@ -180,6 +181,37 @@ run_ours() {
     log "ours ($label): ${R_WALL}s, summary $R_SUMMARY"
 }
 
+# run_api: the CoinPaprika source end to end on the recorded 2,500-ticker listing, served by a local stub
+# (scripts/bench/stub_api.py), into a fresh database; then the same listing again (every ticker unchanged).
+# Sets API_* figures. tickers/s is read over the run's own duration_ms (the fetch from loopback included).
+run_api() {
+    local fixture="$ROOT/tests/IntegrationTests/Sources/Fixtures/coinpaprika/tickers_usd_2500_2023-08-11.json"
+    local portfile="$BENCH_DIR/stub.port" pid port label
+    [[ -f $fixture ]] || die "missing $fixture"
+    command -v python3 >/dev/null || apt-get install -y --no-install-recommends python3 >&2 || die "python3 is needed for the API stub"
+    rm -f "$portfile"
+    python3 "$ROOT/scripts/bench/stub_api.py" "$fixture" "$portfile" &
+    pid=$!
+    for _ in $(seq 100); do [[ -s $portfile ]] && break; sleep 0.1; done
+    port="$(cat "$portfile")" || die "the API stub did not start"
+    fresh_database bench_api
+    migrate bench_api
+    for label in api-first api-unchanged; do
+        checkpoint
+        env DATABASE_URL="$(database_url_for bench_api)" LOG_FORMAT=json COINPAPRIKA_BASE_URL="http://127.0.0.1:$port/v1/" \
+            COINPAPRIKA_RATE_LIMIT=1000/s /usr/bin/time -v -o "$BENCH_LOGS/$label.time" \
+            dotnet "$BENCH_APP/Kasparro.WebApi.dll" ingest --source coinpaprika </dev/null >"$BENCH_LOGS/$label.out" 2>"$BENCH_LOGS/$label.err" \
+            || { kill "$pid"; tail -n 20 "$BENCH_LOGS/$label.err" >&2; die "API ingest ($label) failed"; }
+        local summary ms rss
+        summary="$(grep '^{"source"' "$BENCH_LOGS/$label.out" | tail -n 1)"
+        ms="$(json_field "$summary" duration_ms)"
+        rss="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$BENCH_LOGS/$label.time")"
+        printf -v "API_${label//-/_}" '%s' "| $label | $(json_field "$summary" read) | $(json_field "$summary" loaded) | $(json_field "$summary" skipped) | ${ms} ms | $(thousands "$(calc "$(json_field "$summary" read) * 1000 / $ms" %.0f)") | ${rss} MB |"
+        log "API ($label): $summary"
+    done
+    kill "$pid" 2>/dev/null || true
+}
+
 # Sum of the per-batch write times the app logs at Debug level ("Batch of csv written ... in N ms").
 batch_write_seconds() {
     grep -o 'rejected in [0-9]* ms' "$1" | awk '{ s += $3 } END { printf "%.1f", s / 1000 }'
@@ -270,6 +302,13 @@ report() {
         printf '%s' "$SWEEP_ROWS"
     fi
     echo
+    echo "API ingest (CoinPaprika source, the recorded 2,500-ticker listing from a local stub; target ≥ ${TARGET_API_TPS} tickers/s, peak RSS < ${TARGET_RSS_MB} MB):"
+    echo
+    echo "| run | read | loaded | skipped | run duration | tickers/s | peak RSS |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "$API_api_first"
+    echo "$API_api_unchanged"
+    echo
     echo "Wall times include process start-up (dotnet host, psql). Logs: .data/bench/logs/."
 }
 
@@ -322,6 +361,7 @@ main() {
         warn "the two contenders stored different quotes: $SAME_QUOTES"
     fi
 
+    run_api
     sweep
     report
 }
