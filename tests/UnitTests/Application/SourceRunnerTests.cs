@@ -26,7 +26,7 @@ public sealed class SourceRunnerTests
 
         result.Status.ShouldBe(SourceRunStatus.Succeeded);
         result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
-        _store.Commits.ShouldBe(3);
+        _store.Commits.ShouldBe(6, "each batch commits its identity decisions, then its data");
         _store.Checkpoints.Select(c => c.Rows).ShouldBe([3L, 6L, 7L]);
         _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Kasparro.Application.Common.Logging;
 using Kasparro.Application.Ingestion.Ports;
@@ -97,20 +98,55 @@ public sealed partial class SourceRunner(
         var batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(() => PrepareAsync(source, context, aliases, command.FailAfter, batches.Writer, reading.Token), reading.Token);
         long committedRecords = 0;
+        InFlight? inFlight = null;
+
+        // A batch is written while the one before it commits (two connections), but commits stay in order: see WriteAsync.
+        async Task AwaitCommitAsync(InFlight batch)
+        {
+            await batch.Commit;
+            committedRecords += batch.Records;
+            if (command.FailAfter is { } limit && committedRecords >= limit)
+            {
+                throw new FailAfterReachedException(limit);
+            }
+        }
+
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                await CommitAsync(source.Name, run, batch, cancellationToken);
-                committedRecords += batch.RecordCount;
-                if (command.FailAfter is { } limit && committedRecords >= limit)
+                var quotes = await ResolveIdentityAsync(source.Name, run.Id, batch, cancellationToken);
+                var keys = InFlight.KeysOf(batch, quotes);
+                if (inFlight is not null && inFlight.Keys.Overlaps(keys))
                 {
-                    throw new FailAfterReachedException(limit);
+                    // The same row in both batches: the later one would wait on the earlier one's lock, so it starts after it.
+                    await AwaitCommitAsync(inFlight);
+                    inFlight = null;
                 }
+
+                var current = new InFlight(batch.RecordCount, keys, WriteAsync(source.Name, run, batch, quotes, inFlight?.Commit ?? Task.CompletedTask, cancellationToken));
+                if (inFlight is not null)
+                {
+                    await AwaitCommitAsync(inFlight);
+                }
+
+                inFlight = current;
+            }
+
+            if (inFlight is not null)
+            {
+                await AwaitCommitAsync(inFlight);
+                inFlight = null;
             }
         }
         finally
         {
+            if (inFlight is not null)
+            {
+                // Never leave a batch's transaction behind: it rolls back once the one it waits for has failed.
+                await inFlight.Commit.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             await reading.CancelAsync();
             await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
@@ -230,11 +266,20 @@ public sealed partial class SourceRunner(
         batch.Valid.Add(normalized);
     }
 
-    private async Task CommitAsync(string source, IngestionRun run, PreparedBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides the batch's assets in a short transaction of its own, under the identity lock every source shares, and
+    /// commits new assets and mappings at once so the next batch (of any source) sees them. Assets without quotes,
+    /// should the batch fail later, are harmless: a rerun maps to them again.
+    /// </summary>
+    private async Task<IReadOnlyList<Quote>> ResolveIdentityAsync(string source, Guid runId, PreparedBatch batch, CancellationToken cancellationToken)
     {
+        if (batch.Valid.Count == 0)
+        {
+            return [];
+        }
+
         var now = time.GetUtcNow();
         await using var transaction = await store.BeginBatchAsync(cancellationToken);
-
         var keys = batch.Valid.Select(r => new SourceKey(source, r.SourceAssetId)).ToHashSet();
         var tickers = batch.Valid.Select(r => r.Ticker.Value).ToHashSet(StringComparer.Ordinal);
         var snapshot = await transaction.LoadIdentityAsync(keys, tickers, cancellationToken);
@@ -250,19 +295,62 @@ public sealed partial class SourceRunner(
                 record.PercentChange24h, record.ObservedAt, record.SourceUpdatedAt));
         }
 
-        var loaded = await transaction.WriteAsync(
-            new BatchWrite(
-                source, run.Id, now, batch.Raw, [.. resolver.ChangedAssets], resolver.CreatedMappings, quotes,
-                batch.Rejections, batch.Drift, [.. batch.Checkpoints.Values]),
-            cancellationToken);
+        if (resolver.ChangedAssets.Count > 0 || resolver.CreatedMappings.Count > 0)
+        {
+            await transaction.WriteAsync(
+                new BatchWrite(source, runId, now, [], [.. resolver.ChangedAssets], resolver.CreatedMappings, [], [], [], []), cancellationToken);
+        }
 
+        await transaction.CommitAsync(cancellationToken);
+        return quotes;
+    }
+
+    /// <summary>
+    /// Writes the batch's raw rows, quotes, rejections and drift, then, once the previous batch has committed, its
+    /// checkpoint and the run's counts (rows every batch shares), and commits. So a batch never commits before the
+    /// one before it: a crash leaves a prefix of the batches committed, each with its checkpoint. When the previous
+    /// batch fails, this one rolls back.
+    /// </summary>
+    private async Task WriteAsync(string source, IngestionRun run, PreparedBatch batch, IReadOnlyList<Quote> quotes, Task previous, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await store.BeginBatchAsync(cancellationToken);
+        var loaded = await transaction.WriteAsync(
+            new BatchWrite(source, run.Id, now, batch.Raw, [], [], quotes, batch.Rejections, batch.Drift, []), cancellationToken);
         var rejected = batch.Rejections.Count;
         var counts = new RunCounts(batch.Read, loaded, batch.Read - loaded - rejected, rejected);
+
+        await previous;
+        if (batch.Checkpoints.Count > 0)
+        {
+            await transaction.WriteAsync(new BatchWrite(source, run.Id, now, [], [], [], [], [], [], [.. batch.Checkpoints.Values]), cancellationToken);
+        }
+
         await transaction.AddRunProgressAsync(run.Id, counts, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         run.RecordBatch(counts);
         progress.BatchCommitted(source, run.Id, run.Counts);
+    }
+
+    /// <summary>A batch being written: its commit, its record count, and the rows it may lock (quote keys, raw hashes).</summary>
+    private sealed record InFlight(int Records, HashSet<string> Keys, Task Commit)
+    {
+        public static HashSet<string> KeysOf(PreparedBatch batch, IReadOnlyList<Quote> quotes)
+        {
+            var keys = new HashSet<string>(quotes.Count + batch.Raw.Count, StringComparer.Ordinal);
+            foreach (var quote in quotes)
+            {
+                keys.Add(string.Create(CultureInfo.InvariantCulture, $"q\u0001{quote.Key.SourceAssetId}\u0001{quote.ObservedAt.UtcTicks}"));
+            }
+
+            foreach (var raw in batch.Raw)
+            {
+                keys.Add("h" + Convert.ToBase64String(raw.Payload.ContentHash.Span));
+            }
+
+            return keys;
+        }
     }
 
     private sealed class FailAfterReachedException(long limit)
