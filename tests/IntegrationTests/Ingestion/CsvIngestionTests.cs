@@ -12,32 +12,33 @@ public sealed class CsvIngestionTests : IAsyncLifetime
     private PostgresServer _server = null!;
     private string _connectionString = string.Empty;
     private IngestionApp _app = null!;
+    private Kasparro.Infrastructure.Persistence.PostgresDatabase _database = null!;
 
     public async Task InitializeAsync()
     {
         _server = await PostgresServer.SharedAsync();
         _connectionString = await _server.CreateDatabaseAsync();
         _app = new IngestionApp(_connectionString, _files.Folder, batchSize: 100);
+        _database = new Kasparro.Infrastructure.Persistence.PostgresDatabase(_connectionString);
     }
 
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
+        await _database.DisposeAsync();
         await _server.DropDatabaseAsync(_connectionString);
         _files.Dispose();
     }
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var database = new Kasparro.Infrastructure.Persistence.PostgresDatabase(_connectionString);
-        await using var command = database.DataSource.CreateCommand(sql);
+        await using var command = _database.DataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<string?> TextAsync(string sql)
     {
-        await using var database = new Kasparro.Infrastructure.Persistence.PostgresDatabase(_connectionString);
-        await using var command = database.DataSource.CreateCommand(sql);
+        await using var command = _database.DataSource.CreateCommand(sql);
         return (await command.ExecuteScalarAsync())?.ToString();
     }
 

@@ -8,7 +8,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(ILogger<Logging
     : IPipelineBehavior<TRequest, TResponse>
     where TRequest : IRequest<TResponse>
 {
-    /// <summary>Requests slower than this are logged as warnings.</summary>
+    /// <summary>Requests slower than this are logged as warnings, unless they are <see cref="ILongRunningRequest"/>s.</summary>
     private static readonly TimeSpan SlowRequest = TimeSpan.FromSeconds(1);
 
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
@@ -21,7 +21,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(ILogger<Logging
         {
             var response = await next();
             var elapsed = time.GetElapsedTime(started);
-            if (elapsed > SlowRequest && !name.StartsWith("Run", StringComparison.Ordinal))
+            if (elapsed > SlowRequest && request is not ILongRunningRequest)
             {
                 LogSlow(name, (long)elapsed.TotalMilliseconds);
             }

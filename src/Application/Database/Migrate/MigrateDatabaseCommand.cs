@@ -1,7 +1,9 @@
+using Kasparro.Application.Common.Behaviors;
+
 namespace Kasparro.Application.Database.Migrate;
 
 /// <summary>Applies pending schema migrations. Sent by the <c>migrate</c> verb and by <c>serve</c> before it listens.</summary>
-public sealed record MigrateDatabaseCommand : IRequest<MigrateDatabaseResult>;
+public sealed record MigrateDatabaseCommand : IRequest<MigrateDatabaseResult>, ILongRunningRequest;
 
 public sealed record MigrateDatabaseResult(IReadOnlyList<string> Applied, int AlreadyApplied);
 

@@ -28,9 +28,10 @@ public interface IIngestionStore
 }
 
 /// <summary>
-/// One batch in one transaction: identity is read under a lock shared by every source, then raw rows, assets,
-/// mappings, quotes, rejections, drift events, checkpoints and the run's counts are written, and all of it commits
-/// together or not at all. Disposing without <see cref="CommitAsync"/> rolls back.
+/// One transaction. The runner uses two per batch: an identity transaction (<see cref="LoadIdentityAsync"/> takes a
+/// lock every source shares; new assets and mappings are written and committed), then a data transaction (raw rows,
+/// quotes, rejections, drift, and, once the previous batch has committed, the checkpoint and the run's counts).
+/// Whatever a transaction writes commits together or not at all; disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
 public interface IIngestionBatch : IAsyncDisposable
 {

@@ -1,3 +1,4 @@
+using Kasparro.Application.Common.Behaviors;
 using Kasparro.Domain.Ingestion;
 
 namespace Kasparro.Application.Ingestion.RunIngestion;
@@ -11,7 +12,7 @@ public sealed record RunIngestionCommand(
     IReadOnlyList<string> Sources,
     RunTrigger Trigger,
     string? CsvPath = null,
-    long? FailAfter = null) : IRequest<RunIngestionResult>;
+    long? FailAfter = null) : IRequest<RunIngestionResult>, ILongRunningRequest;
 
 /// <summary>The outcome of each source's run, in the order the sources were given.</summary>
 public sealed record RunIngestionResult(IReadOnlyList<SourceRunResult> Runs)

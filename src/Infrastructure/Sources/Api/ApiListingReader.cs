@@ -140,6 +140,28 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
     private static string? RawId(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
+    /// <summary>
+    /// The reader for one run of a listing: its stored checkpoint (if any) read back into per-id state, which is
+    /// reported and started afresh when it cannot be read.
+    /// </summary>
+    public static ApiListingReader Start(ApiListing listing, SourceReadContext context, decimal driftThreshold, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        ArgumentNullException.ThrowIfNull(context);
+        context.Checkpoints.TryGetValue(listing.Stream, out var stored);
+        var state = ApiListingState.From(listing.Source, listing.Stream, stored);
+        var reader = new ApiListingReader(listing, new SchemaDriftDetector(driftThreshold), state, logger);
+        if (state.StoredStateUnreadable)
+        {
+            reader.LogUnreadableState(listing.Source, listing.Stream);
+        }
+
+        return reader;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored checkpoint of {Source} {Stream} is not a JSON object of ids; every item is read again")]
+    private partial void LogUnreadableState(string source, string stream);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schema drift in {Source} {Stream} ({Action}): {Detail}")]
     private partial void LogDrift(string source, string stream, string action, string detail);
 

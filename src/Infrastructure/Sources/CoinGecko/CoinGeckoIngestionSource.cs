@@ -23,14 +23,7 @@ internal sealed partial class CoinGeckoIngestionSource(
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Checkpoints.TryGetValue(Listing.Stream, out var stored);
-        var state = ApiListingState.From(Name, Listing.Stream, stored);
-        if (state.StoredStateUnreadable)
-        {
-            LogUnreadableState(Name, Listing.Stream);
-        }
-
-        var reader = new ApiListingReader(Listing, new SchemaDriftDetector(options.DriftThreshold), state, logger);
+        var reader = ApiListingReader.Start(Listing, context, options.DriftThreshold, logger);
         var markets = client();
         for (var page = 1; page <= options.PageLimit; page++)
         {
@@ -53,7 +46,4 @@ internal sealed partial class CoinGeckoIngestionSource(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Source} markets page {Page}: {Items} items, {Skipped} unchanged since the last run; {Ids} ids in the checkpoint")]
     private partial void LogPage(string source, int page, int items, long skipped, long ids);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored checkpoint of {Source} {Stream} is not a JSON object of ids; every item is read again")]
-    private partial void LogUnreadableState(string source, string stream);
 }

@@ -21,14 +21,7 @@ internal sealed partial class CoinPaprikaIngestionSource(
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Checkpoints.TryGetValue(Listing.Stream, out var stored);
-        var state = ApiListingState.From(Name, Listing.Stream, stored);
-        if (state.StoredStateUnreadable)
-        {
-            LogUnreadableState(Name, Listing.Stream);
-        }
-
-        var reader = new ApiListingReader(Listing, new SchemaDriftDetector(options.DriftThreshold), state, logger);
+        var reader = ApiListingReader.Start(Listing, context, options.DriftThreshold, logger);
         await using var response = await client().GetTickersAsync(cancellationToken);
         var fetchedAt = time.GetUtcNow();
         await foreach (var item in reader.ReadAsync(response, Listing.Stream, fetchedAt, static _ => true, cancellationToken))
@@ -41,7 +34,4 @@ internal sealed partial class CoinPaprikaIngestionSource(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Source} {Request}: {Items} items, {Skipped} unchanged since the last run; {Ids} ids in the checkpoint")]
     private partial void LogRead(string source, string request, int items, long skipped, long ids);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored checkpoint of {Source} {Stream} is not a JSON object of ids; every item is read again")]
-    private partial void LogUnreadableState(string source, string stream);
 }
