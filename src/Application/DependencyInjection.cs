@@ -1,6 +1,7 @@
 using System.Reflection;
 using FluentValidation;
 using Kasparro.Application.Common.Behaviors;
+using Kasparro.Application.Common.Exceptions;
 using Kasparro.Application.Ingestion;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Application.Ingestion.RunIngestion;
@@ -14,13 +15,14 @@ public static class DependencyInjection
     /// <summary>
     /// MediatR 5 (the version that restores here) ships no container package, so the mediator, its handlers, the
     /// validators and the pipeline are registered by scanning this assembly. Behaviors run in the order registered:
-    /// logging outermost, then validation.
+    /// logging outermost, then the outage translation, then validation.
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services, IngestionSettings? settings = null)
     {
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(UnavailableBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
 
         var assembly = Assembly.GetExecutingAssembly();
@@ -39,6 +41,7 @@ public static class DependencyInjection
         services.TryAddSingleton(settings ?? new IngestionSettings());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestionProgress, NoIngestionProgress>();
+        services.TryAddSingleton<IFailureClassifier, NoFailureClassifier>();
         services.AddScoped<SourceRunner>();
         return services;
     }

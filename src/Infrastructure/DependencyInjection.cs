@@ -1,8 +1,21 @@
+using Kasparro.Application.Assets.Ports;
+using Kasparro.Application.Common.Exceptions;
 using Kasparro.Application.Database.Migrate;
 using Kasparro.Application.Health.GetHealth;
 using Kasparro.Application.Ingestion.Ports;
+using Kasparro.Application.Metrics.Ports;
+using Kasparro.Application.Quotes.Ports;
+using Kasparro.Application.Runs.Ports;
+using Kasparro.Application.SchemaDrift.Ports;
+using Kasparro.Application.Stats.Ports;
 using Kasparro.Infrastructure.Health;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Queries.Assets;
+using Kasparro.Infrastructure.Queries.Metrics;
+using Kasparro.Infrastructure.Queries.Quotes;
+using Kasparro.Infrastructure.Queries.Runs;
+using Kasparro.Infrastructure.Queries.SchemaDrift;
+using Kasparro.Infrastructure.Queries.Stats;
 using Kasparro.Infrastructure.Sources;
 using Kasparro.Infrastructure.Sources.Csv;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +51,13 @@ public static class DependencyInjection
         services.AddSingleton<IIngestionStore, PostgresIngestionStore>();
         services.AddSingleton<ISourceRunLock, PostgresSourceRunLock>();
         services.AddSingleton<IHealthReader, PostgresHealthReader>();
+        services.AddSingleton<IQuoteReader, PostgresQuoteReader>();
+        services.AddSingleton<IRunReader, PostgresRunReader>();
+        services.AddSingleton<IStatsReader, PostgresStatsReader>();
+        services.AddSingleton<ISchemaDriftReader, PostgresSchemaDriftReader>();
+        services.AddSingleton<IEtlMetricsReader, PostgresEtlMetricsReader>();
+        services.AddSingleton<IAssetReader, PostgresAssetReader>();
+        services.AddSingleton<IFailureClassifier, PostgresFailureClassifier>();
 
         services.AddCsvSource(configuration["CSV_PATH"] ?? "data/");
         services.AddApiSources(configuration);

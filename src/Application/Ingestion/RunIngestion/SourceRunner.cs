@@ -26,29 +26,62 @@ public sealed partial class SourceRunner(
 {
     public async Task<SourceRunResult> RunAsync(IIngestionSource source, RunIngestionCommand command, CancellationToken cancellationToken)
     {
+        var start = await StartAsync(source, command, cancellationToken);
+        if (start.Started is not { } started)
+        {
+            return start.Busy!;
+        }
+
+        await using (started)
+        {
+            return await started.CompleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes the source's lock and opens the run, without running it yet: <c>POST /v1/runs</c> answers with the run's id
+    /// (or a 409 naming the running run) at once and completes the run in the background, still holding the lock.
+    /// </summary>
+    public async Task<SourceRunStart> StartAsync(IIngestionSource source, RunIngestionCommand command, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(command);
 
-        await using var lease = await runLock.TryAcquireAsync(source.Name, cancellationToken);
+        var lease = await runLock.TryAcquireAsync(source.Name, cancellationToken);
         if (lease is null)
         {
             var running = await store.FindRunningRunAsync(source.Name, cancellationToken);
             LogBusy(source.Name, running?.Id);
-            return new SourceRunResult(source.Name, running?.Id, SourceRunStatus.Busy, RunCounts.Zero, 0, $"source '{source.Name}' is already running");
+            return new SourceRunStart(
+                null,
+                new SourceRunResult(source.Name, running?.Id, SourceRunStatus.Busy, RunCounts.Zero, 0, $"source '{source.Name}' is already running"));
         }
 
-        var started = time.GetUtcNow();
-        var abandoned = await store.CloseAbandonedRunsAsync(source.Name, started, cancellationToken);
-        if (abandoned > 0)
+        try
         {
-            LogAbandoned(abandoned, source.Name);
+            var started = time.GetUtcNow();
+            var abandoned = await store.CloseAbandonedRunsAsync(source.Name, started, cancellationToken);
+            if (abandoned > 0)
+            {
+                LogAbandoned(abandoned, source.Name);
+            }
+
+            var run = IngestionRun.Start(Guid.CreateVersion7(started), source.Name, command.Trigger, started);
+            await store.AddRunAsync(run, cancellationToken);
+            LogStarted(source.Name, run.Id, run.Trigger.ToText());
+            return new SourceRunStart(new StartedSourceRun(this, lease, source, run, command), null);
         }
+        catch
+        {
+            await lease.DisposeAsync();
+            throw;
+        }
+    }
 
-        var run = IngestionRun.Start(Guid.CreateVersion7(started), source.Name, command.Trigger, started);
-        await store.AddRunAsync(run, cancellationToken);
+    /// <summary>Runs an opened run to its end and records the outcome; the caller releases the lock afterwards.</summary>
+    internal async Task<SourceRunResult> CompleteAsync(IIngestionSource source, IngestionRun run, RunIngestionCommand command, CancellationToken cancellationToken)
+    {
         using var scope = logger.BeginScope(new LogScope(("run_id", run.Id), ("source", source.Name)));
-        LogStarted(source.Name, run.Id, run.Trigger.ToText());
-
         try
         {
             await ExecuteAsync(source, run, command, cancellationToken);

@@ -1,0 +1,17 @@
+using FluentValidation;
+
+namespace Kasparro.Application.Runs.GetRunAnomalies;
+
+/// <summary><c>source</c> known, <c>limit</c> 1-500, <c>window</c> 5-200, <c>threshold</c> 1-100.</summary>
+public sealed class GetRunAnomaliesQueryValidator : AbstractValidator<GetRunAnomaliesQuery>
+{
+    public GetRunAnomaliesQueryValidator()
+    {
+        RuleFor(q => q).Custom((query, context) =>
+        {
+            var errors = ParameterErrors.Create();
+            query.Parse(errors);
+            errors.ReportTo(context);
+        });
+    }
+}

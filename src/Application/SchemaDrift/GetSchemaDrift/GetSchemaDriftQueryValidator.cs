@@ -1,0 +1,18 @@
+using FluentValidation;
+using Kasparro.Application.Runs;
+
+namespace Kasparro.Application.SchemaDrift.GetSchemaDrift;
+
+/// <summary><c>source</c> known, <c>limit</c> 1-500, <c>offset</c> 0-10,000 or a <c>cursor</c> this list issued.</summary>
+public sealed class GetSchemaDriftQueryValidator : AbstractValidator<GetSchemaDriftQuery>
+{
+    public GetSchemaDriftQueryValidator()
+    {
+        RuleFor(q => q).Custom((query, context) =>
+        {
+            var errors = ParameterErrors.Create();
+            query.Parse(errors);
+            errors.ReportTo(context);
+        });
+    }
+}

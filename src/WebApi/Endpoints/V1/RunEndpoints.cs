@@ -1,0 +1,116 @@
+using Kasparro.Application.Runs;
+using Kasparro.Application.Runs.CompareRuns;
+using Kasparro.Application.Runs.GetRun;
+using Kasparro.Application.Runs.GetRunAnomalies;
+using Kasparro.Application.Runs.GetRuns;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Kasparro.WebApi.Endpoints.V1;
+
+/// <summary>
+/// <c>GET /v1/runs</c>, <c>/v1/runs/{id}</c>, <c>/v1/runs/compare</c> and <c>/v1/runs/anomalies</c>: the run history.
+/// The id is bound as text so a malformed one gets a 400 problem naming <c>id</c> (a <c>{id:guid}</c> constraint would
+/// make it an unexplained 404); the literal segments <c>compare</c> and <c>anomalies</c> take precedence over <c>{id}</c>.
+/// </summary>
+public static class RunEndpoints
+{
+    public static RouteGroupBuilder MapRunEndpoints(this RouteGroupBuilder v1)
+    {
+        ArgumentNullException.ThrowIfNull(v1);
+        v1.MapGet("/runs", GetRuns)
+            .WithName(nameof(GetRuns))
+            .WithTags("Runs")
+            .WithSummary("Run history")
+            .WithDescription(
+                "ETL runs, newest first (by started_at). Filter with `source` (one or a comma list); page with `limit` (1-500, "
+                + "default 50) and either `offset` (up to 10,000) or the opaque `cursor` from `pagination.next_cursor`. "
+                + "`pagination.total` counts matching runs exactly up to 10,000 (`total_exact` says whether it stopped there).")
+            .Produces<RunsResponse>()
+            .ProducesValidationProblem();
+
+        v1.MapGet("/runs/compare", CompareRuns)
+            .WithName(nameof(CompareRuns))
+            .WithTags("Runs")
+            .WithSummary("Two runs side by side")
+            .WithDescription(
+                "Runs `a` and `b` (both required run ids) and what changed from a to b: whether they share a source, the status "
+                + "and trigger change, how far apart they started, and for the duration and each count (read, loaded, skipped, "
+                + "rejected) the delta `b - a` and the ratio `b / a` (null when a is 0 or a value is unknown). 404 when either "
+                + "run does not exist.")
+            .Produces<RunComparison>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/runs/anomalies", GetRunAnomalies)
+            .WithName(nameof(GetRunAnomalies))
+            .WithTags("Runs")
+            .WithSummary("Runs far outside their source's recent history")
+            .WithDescription(
+                "Finished runs, newest first, whose loaded count or duration is anomalous. Each of the latest 1,000 finished runs "
+                + "of a source is compared with the `window` (5-200, default 20) finished runs of that source before it: robust "
+                + "z = (value - median) / (1.4826 x MAD); when MAD is 0, 1.2533 x the mean absolute deviation from the median; "
+                + "the scale is never below max(1, 5% of |median|). A run is anomalous when |z| > `threshold` (1-100, default 3.5) "
+                + "and at least 5 earlier runs exist. Each run lists its anomalous metrics with value, median, MAD, scale, z and "
+                + "a reason. Filter with `source`; at most `limit` (1-500, default 50) runs.")
+            .Produces<RunAnomaliesResponse>()
+            .ProducesValidationProblem();
+
+        v1.MapGet("/runs/{id}", GetRun)
+            .WithName(nameof(GetRun))
+            .WithTags("Runs")
+            .WithSummary("One run")
+            .WithDescription("A run by id: its source, trigger, status, times, duration, counts and error. 400 when the id is not a UUID, 404 when no run has it.")
+            .Produces<RunDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return v1;
+    }
+
+    public static async Task<Ok<RunsResponse>> GetRuns(
+        IMediator mediator,
+        HttpContext context,
+        [FromQuery(Name = "source")] string? source,
+        [FromQuery(Name = "limit")] string? limit,
+        [FromQuery(Name = "offset")] string? offset,
+        [FromQuery(Name = "cursor")] string? cursor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mediator);
+        var page = await mediator.Send(new GetRunsQuery(source, limit, offset, cursor), cancellationToken);
+        return TypedResults.Ok(new RunsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
+    }
+
+    public static async Task<Ok<RunDto>> GetRun(IMediator mediator, [FromRoute(Name = "id")] string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mediator);
+        return TypedResults.Ok(await mediator.Send(new GetRunQuery(id), cancellationToken));
+    }
+
+    public static async Task<Ok<RunComparison>> CompareRuns(
+        IMediator mediator,
+        [FromQuery(Name = "a")] string? a,
+        [FromQuery(Name = "b")] string? b,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mediator);
+        return TypedResults.Ok(await mediator.Send(new CompareRunsQuery(a, b), cancellationToken));
+    }
+
+    public static async Task<Ok<RunAnomaliesResponse>> GetRunAnomalies(
+        IMediator mediator,
+        HttpContext context,
+        [FromQuery(Name = "source")] string? source,
+        [FromQuery(Name = "limit")] string? limit,
+        [FromQuery(Name = "window")] string? window,
+        [FromQuery(Name = "threshold")] string? threshold,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mediator);
+        var anomalies = await mediator.Send(new GetRunAnomaliesQuery(source, limit, window, threshold), cancellationToken);
+        return TypedResults.Ok(new RunAnomaliesResponse(anomalies.Data, anomalies.Rule, ResponseMeta.Of(context)));
+    }
+
+    public sealed record RunsResponse(IReadOnlyList<RunDto> Data, ListPagination Pagination, ResponseMeta Meta);
+
+    public sealed record RunAnomaliesResponse(IReadOnlyList<AnomalousRun> Data, AnomalyRuleApplied Rule, ResponseMeta Meta);
+}

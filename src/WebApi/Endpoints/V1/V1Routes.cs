@@ -1,0 +1,29 @@
+using Kasparro.WebApi.Http;
+
+namespace Kasparro.WebApi.Endpoints.V1;
+
+/// <summary>
+/// The <c>/v1</c> API: reads behind the API key and the per-client rate limit; the admin command behind its bearer
+/// token. Each feature maps its own endpoints onto these groups.
+/// </summary>
+public static class V1Routes
+{
+    public static IEndpointRouteBuilder MapV1(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+
+        var reads = v1.MapGroup(string.Empty)
+            .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(ClientRateLimiting.ReadsPolicy);
+        reads.MapQuoteEndpoints();
+        reads.MapAssetEndpoints();
+
+        // Feature endpoints mapped onto the read group (one line each):
+        reads.MapRunEndpoints();
+        reads.MapStatsEndpoints();
+        reads.MapSchemaDriftEndpoints();
+
+        v1.MapRunCommandEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,122 @@
+using Kasparro.IntegrationTests.Fixtures;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Kasparro.IntegrationTests.Api;
+
+/// <summary>
+/// The real API in process (<see cref="WebApplicationFactory{TEntryPoint}"/> over <c>serve</c>'s composition) on a fresh,
+/// migrated database of its own. No ETL runs unless a test asks. Subclasses change settings through
+/// <see cref="Settings"/>; <see cref="Time"/> is the app's clock (a fake one, so rate limits recover without waiting).
+/// </summary>
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private NpgsqlDataSource? _dataSource;
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <summary>The app's CSV_PATH: a folder of this factory's own holding one small file (one BTC row).</summary>
+    public string CsvFolder { get; } = Path.Combine(Path.GetTempPath(), "kasparro-api-" + Guid.NewGuid().ToString("N"));
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    /// <summary>Configuration for the app on top of the test defaults (keys as in the CONTRACT).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>Where the server comes from: the shared one, unless a test class needs one it may stop.</summary>
+    protected virtual Task<PostgresServer> ServerAsync() => PostgresServer.SharedAsync();
+
+    public NpgsqlDataSource Data => _dataSource ?? throw new InvalidOperationException("not initialized");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(CsvFolder);
+        await File.WriteAllTextAsync(Path.Combine(CsvFolder, "quotes.csv"), "symbol,name,price,timestamp\nBTC,Bitcoin,87000.5,2026-11-20T00:00:00Z\n");
+        Postgres = await ServerAsync();
+        ConnectionString = await Postgres.CreateDatabaseAsync();
+        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await SeedAsync();
+    }
+
+    /// <summary>Rows a test class needs before its first request.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    public async Task<int> ExecuteAsync(string sql, params object?[] parameters)
+    {
+        await using var command = Data.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object?[] parameters)
+    {
+        await using var command = Data.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
+        if (Directory.Exists(CsvFolder))
+        {
+            Directory.Delete(CsvFolder, recursive: true);
+        }
+
+        if (ConnectionString.Length > 0 && Postgres.IsRunning)
+        {
+            await Postgres.DropDatabaseAsync(ConnectionString);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["DATABASE_URL"] = ConnectionString,
+            ["ETL_ON_STARTUP"] = "false",
+            ["ETL_INTERVAL"] = "0",
+            ["LOG_FORMAT"] = "text",
+            ["SOURCES"] = "csv",
+            ["CSV_PATH"] = CsvFolder,
+            ["API_RATE_LIMIT"] = "0",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+}
