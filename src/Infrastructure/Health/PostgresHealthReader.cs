@@ -55,6 +55,9 @@ public sealed class PostgresHealthReader(NpgsqlDataSource dataSource) : IHealthR
         catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // The idle pooled connections died with the outage: drop them, so the first request after the database
+            // is back opens a fresh one instead of failing on a dead socket.
+            dataSource.Clear();
             return null;
         }
     }

@@ -16,7 +16,15 @@ namespace Kasparro.IntegrationTests.Api;
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly PostgresServer? _ownServer;
     private NpgsqlDataSource? _dataSource;
+
+    public ApiFactory()
+    {
+    }
+
+    /// <summary>An app on a database of the given server (one a test may stop and start).</summary>
+    public ApiFactory(PostgresServer server) => _ownServer = server;
 
     public string ConnectionString { get; private set; } = string.Empty;
 
@@ -31,7 +39,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     /// <summary>Where the server comes from: the shared one, unless a test class needs one it may stop.</summary>
-    protected virtual Task<PostgresServer> ServerAsync() => PostgresServer.SharedAsync();
+    protected virtual Task<PostgresServer> ServerAsync() => _ownServer is null ? PostgresServer.SharedAsync() : Task.FromResult(_ownServer);
 
     public NpgsqlDataSource Data => _dataSource ?? throw new InvalidOperationException("not initialized");
 

@@ -7,7 +7,7 @@ namespace Kasparro.Application.Quotes.GetQuotes;
 /// Turns <see cref="GetQuotesQuery"/>'s text into a <see cref="QuoteSpecification"/>, collecting every error by
 /// parameter name. The validator and the handler both use it, so they can never disagree.
 /// </summary>
-internal sealed class QuoteRequest
+public sealed class QuoteRequest
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
@@ -35,7 +35,10 @@ internal sealed class QuoteRequest
             var ticker = Ticker.Parse(item, TickerAliases.None);
             if (ticker.IsValid)
             {
-                tickers.Add(ticker.Value!.Value);
+                if (!tickers.Contains(ticker.Value!.Value, StringComparer.Ordinal))
+                {
+                    tickers.Add(ticker.Value!.Value);
+                }
             }
             else
             {

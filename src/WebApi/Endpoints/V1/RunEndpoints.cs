@@ -37,7 +37,7 @@ public static class RunEndpoints
                 + "and trigger change, how far apart they started, and for the duration and each count (read, loaded, skipped, "
                 + "rejected) the delta `b - a` and the ratio `b / a` (null when a is 0 or a value is unknown). 404 when either "
                 + "run does not exist.")
-            .Produces<RunComparison>()
+            .Produces<RunComparisonResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -60,7 +60,7 @@ public static class RunEndpoints
             .WithTags("Runs")
             .WithSummary("One run")
             .WithDescription("A run by id: its source, trigger, status, times, duration, counts and error. 400 when the id is not a UUID, 404 when no run has it.")
-            .Produces<RunDto>()
+            .Produces<RunResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
@@ -80,20 +80,24 @@ public static class RunEndpoints
         return TypedResults.Ok(new RunsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
     }
 
-    public static async Task<Ok<RunDto>> GetRun(IMediator mediator, [FromRoute(Name = "id")] string id, CancellationToken cancellationToken)
+    public static async Task<Ok<RunResponse>> GetRun(
+        IMediator mediator, HttpContext context, [FromRoute(Name = "id")] string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        return TypedResults.Ok(await mediator.Send(new GetRunQuery(id), cancellationToken));
+        var run = await mediator.Send(new GetRunQuery(id), cancellationToken);
+        return TypedResults.Ok(new RunResponse(run, ResponseMeta.Of(context)));
     }
 
-    public static async Task<Ok<RunComparison>> CompareRuns(
+    public static async Task<Ok<RunComparisonResponse>> CompareRuns(
         IMediator mediator,
+        HttpContext context,
         [FromQuery(Name = "a")] string? a,
         [FromQuery(Name = "b")] string? b,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        return TypedResults.Ok(await mediator.Send(new CompareRunsQuery(a, b), cancellationToken));
+        var comparison = await mediator.Send(new CompareRunsQuery(a, b), cancellationToken);
+        return TypedResults.Ok(new RunComparisonResponse(comparison.A, comparison.B, comparison.Differences, ResponseMeta.Of(context)));
     }
 
     public static async Task<Ok<RunAnomaliesResponse>> GetRunAnomalies(
@@ -111,6 +115,10 @@ public static class RunEndpoints
     }
 
     public sealed record RunsResponse(IReadOnlyList<RunDto> Data, ListPagination Pagination, ResponseMeta Meta);
+
+    public sealed record RunResponse(RunDto Data, ResponseMeta Meta);
+
+    public sealed record RunComparisonResponse(RunDto A, RunDto B, RunDifferences Differences, ResponseMeta Meta);
 
     public sealed record RunAnomaliesResponse(IReadOnlyList<AnomalousRun> Data, AnomalyRuleApplied Rule, ResponseMeta Meta);
 }
