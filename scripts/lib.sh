@@ -148,7 +148,7 @@ env_file_default() {
 }
 
 # Creates .env on first use (git-ignored, mode 600) and adds any missing key. The password is
-# generated here and never printed.
+# generated here and never printed; so is the local ADMIN_TOKEN.
 ensure_env_file() {
     if [[ ! -f $ENV_FILE ]]; then
         log "creating .env with a generated database password (git-ignored)"
@@ -157,6 +157,8 @@ ensure_env_file() {
     env_file_default POSTGRES_USER kasparro
     env_file_default POSTGRES_DB kasparro
     [[ -n "$(env_file_get POSTGRES_PASSWORD)" ]] || env_file_default POSTGRES_PASSWORD "$(random_secret)"
+    # A local admin token, so POST /v1/runs works out of the box; an empty ADMIN_TOKEN= line in .env turns it off.
+    grep -q '^ADMIN_TOKEN=' "$ENV_FILE" || env_file_default ADMIN_TOKEN "$(random_secret)"
     [[ -n "$(env_file_get PG_PORT)" ]] || env_file_default PG_PORT "$(free_port 55432)"
     [[ -n "$(env_file_get PORT)" ]] || env_file_default PORT "$(free_port 8080)"
 }
@@ -300,4 +302,6 @@ print_urls() {
     echo "API:       http://127.0.0.1:$PORT/v1"
     echo "Reference: http://127.0.0.1:$PORT/scalar"
     echo "Health:    http://127.0.0.1:$PORT/health"
+    echo "Metrics:   http://127.0.0.1:$PORT/metrics"
+    echo "Admin:     POST /v1/runs with 'Authorization: Bearer <ADMIN_TOKEN from .env>'"
 }

@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestionProgress, NoIngestionProgress>();
         services.TryAddSingleton<IFailureClassifier, NoFailureClassifier>();
+        services.TryAddSingleton<IBackgroundRuns, NoBackgroundRuns>();
         services.AddScoped<SourceRunner>();
         return services;
     }

@@ -12,6 +12,7 @@ public sealed partial class BackgroundRuns(ILogger<BackgroundRuns> logger) : IBa
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private int _disposed;
 
     public void Complete(StartedSourceRun run)
     {
@@ -23,11 +24,22 @@ public sealed partial class BackgroundRuns(ILogger<BackgroundRuns> logger) : IBa
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Values).WaitAsync(cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Dispose();
+        }
+    }
 
     private async Task CompleteAsync(StartedSourceRun run)
     {

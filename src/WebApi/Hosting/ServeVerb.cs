@@ -33,6 +33,7 @@ public static partial class ServeVerb
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {

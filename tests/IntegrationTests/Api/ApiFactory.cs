@@ -23,8 +23,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    /// <summary>An app on a database of the given server (one a test may stop and start).</summary>
-    public ApiFactory(PostgresServer server) => _ownServer = server;
+    /// <summary>An app on a database of the given server (one a test may stop and start). Not public: a class fixture has one public constructor.</summary>
+    internal ApiFactory(PostgresServer server) => _ownServer = server;
 
     public string ConnectionString { get; private set; } = string.Empty;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Queries;
 using Kasparro.Application.Runs.Ports;
 using Kasparro.Domain.Ingestion;
 
@@ -17,20 +18,20 @@ public sealed record GetRunAnomaliesQuery(string? Source = null, string? Limit =
     public const int MinWindow = RunAnomalyRule.DefaultMinHistory;
     public const int MaxWindow = 200;
     public const double MinThreshold = 1;
-    public const double MaxThreshold = 100;
+    public const double MaxThreshold = 1000;
 
     internal AnomalySearch? Parse(IDictionary<string, List<string>> errors)
     {
         var sources = SourceFilter.Parse(Source, errors);
 
         var limit = NewestFirstPage.DefaultLimit;
-        if (Limit is not null && !Common.Queries.QueryText.TryParseInt(Limit, 1, NewestFirstPage.MaxLimit, out limit))
+        if (Limit is not null && !QueryText.TryParseInt(Limit, 1, NewestFirstPage.MaxLimit, out limit))
         {
             errors.AddError("limit", $"must be a whole number from 1 to {NewestFirstPage.MaxLimit}");
         }
 
         var window = RunAnomalyRule.DefaultWindow;
-        if (Window is not null && !Common.Queries.QueryText.TryParseInt(Window, MinWindow, MaxWindow, out window))
+        if (Window is not null && !QueryText.TryParseInt(Window, MinWindow, MaxWindow, out window))
         {
             errors.AddError("window", $"must be a whole number from {MinWindow} to {MaxWindow}: how many earlier runs form the baseline");
         }

@@ -2,7 +2,7 @@ using FluentValidation;
 
 namespace Kasparro.Application.Runs.GetRunAnomalies;
 
-/// <summary><c>source</c> known, <c>limit</c> 1-500, <c>window</c> 5-200, <c>threshold</c> 1-100.</summary>
+/// <summary><c>source</c> known, <c>limit</c> 1-500, <c>window</c> 5-200, <c>threshold</c> 1-1000.</summary>
 public sealed class GetRunAnomaliesQueryValidator : AbstractValidator<GetRunAnomaliesQuery>
 {
     public GetRunAnomaliesQueryValidator()

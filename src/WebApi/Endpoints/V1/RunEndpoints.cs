@@ -49,7 +49,7 @@ public static class RunEndpoints
                 "Finished runs, newest first, whose loaded count or duration is anomalous. Each of the latest 1,000 finished runs "
                 + "of a source is compared with the `window` (5-200, default 20) finished runs of that source before it: robust "
                 + "z = (value - median) / (1.4826 x MAD); when MAD is 0, 1.2533 x the mean absolute deviation from the median; "
-                + "the scale is never below max(1, 5% of |median|). A run is anomalous when |z| > `threshold` (1-100, default 3.5) "
+                + "the scale is never below max(1, 5% of |median|). A run is anomalous when |z| > `threshold` (1-1000, default 3.5) "
                 + "and at least 5 earlier runs exist. Each run lists its anomalous metrics with value, median, MAD, scale, z and "
                 + "a reason. Filter with `source`; at most `limit` (1-500, default 50) runs.")
             .Produces<RunAnomaliesResponse>()

@@ -107,6 +107,7 @@ public sealed class GetRunAnomaliesHandlerTests
     [InlineData("window", "201")]
     [InlineData("threshold", "0.5")]
     [InlineData("threshold", "1e3")]
+    [InlineData("threshold", "1000.5")]
     [InlineData("threshold", "-4")]
     [InlineData("threshold", "NaN")]
     [InlineData("source", "kraken")]
