@@ -1,5 +1,11 @@
 # syntax=docker/dockerfile:1
 
+# The Scalar API reference bundle, pinned and checksummed, from the npm registry (served by the app; no CDN).
+FROM node:20-bookworm-slim AS scalar
+WORKDIR /src
+COPY scripts/ scripts/
+RUN bash scripts/scalar/fetch.sh
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so source edits reuse the cached restore layer.
@@ -10,6 +16,7 @@ COPY src/Infrastructure/Kasparro.Infrastructure.csproj src/Infrastructure/
 COPY src/WebApi/Kasparro.WebApi.csproj src/WebApi/
 RUN dotnet restore src/WebApi/Kasparro.WebApi.csproj
 COPY src/ src/
+COPY --from=scalar /src/src/WebApi/wwwroot/scalar/ src/WebApi/wwwroot/scalar/
 RUN dotnet publish src/WebApi/Kasparro.WebApi.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

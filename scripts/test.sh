@@ -21,8 +21,11 @@ trx_counter() {
     [[ $counters =~ [[:space:]]$2=\"([0-9]+)\" ]] && echo "${BASH_REMATCH[1]}" || echo 0
 }
 
-# Integration tests start a throwaway PostgreSQL from the machine's binaries (via runuser).
+# Integration tests start a throwaway PostgreSQL from the machine's binaries (via runuser); the browser test drives
+# Debian's headless Chromium through chromedriver; the app serves the pinned Scalar bundle fetched from npm.
 ensure_postgres_binaries
+ensure_tools chromium:chromium chromedriver:chromium-driver
+bash "$ROOT/scripts/scalar/fetch.sh" || { echo "error: could not put the Scalar bundle in place" >&2; status=1; summary; }
 ensure_dotnet || { echo "error: the .NET SDK is required" >&2; status=1; summary; }
 
 build_args=(-c Release --nologo)

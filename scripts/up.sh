@@ -36,6 +36,7 @@ up_native() {
 
     port_in_use "$PORT" && die "port $PORT is taken by another process; set PORT in .env"
     ensure_dotnet || die "the .NET SDK is required for native mode"
+    bash "$ROOT/scripts/scalar/fetch.sh"
     log "publishing src/WebApi to .data/app"
     dotnet publish src/WebApi/Kasparro.WebApi.csproj -c Release -o "$APP_DIR" \
         --nologo --disable-build-servers -v quiet >&2 || die "dotnet publish failed"

@@ -31,9 +31,14 @@ public static class DependencyInjection
             foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
             {
                 var definition = contract.GetGenericTypeDefinition();
-                if (definition == typeof(IRequestHandler<,>) || definition == typeof(IValidator<>))
+                if (definition == typeof(IRequestHandler<,>))
                 {
                     services.AddScoped(contract, type);
+                }
+                else if (definition == typeof(IValidator<>))
+                {
+                    // Validators are stateless, and building one compiles its rules' expression trees: once per process.
+                    services.AddSingleton(contract, type);
                 }
             }
         }

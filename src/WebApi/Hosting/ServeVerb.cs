@@ -4,6 +4,7 @@ using Kasparro.WebApi.Endpoints;
 using Kasparro.WebApi.Endpoints.V1;
 using Kasparro.WebApi.Http;
 using Kasparro.WebApi.Observability;
+using Kasparro.WebApi.OpenApi;
 
 namespace Kasparro.WebApi.Hosting;
 
@@ -45,6 +46,7 @@ public static partial class ServeVerb
         services.AddSingleton(ApiAccess.From(builder.Configuration));
         services.AddClientRateLimiting(builder.Configuration);
         services.AddKasparroMetrics();
+        services.AddKasparroOpenApi();
         services.AddRequestTimeouts(o => o.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
         {
             Timeout = RequestTimeout,
@@ -70,6 +72,7 @@ public static partial class ServeVerb
         app.MapHealthEndpoints();
         app.MapV1();
         app.MapMetricsEndpoint();
+        app.MapApiReference();
         WarnWhenOpen(app);
         return app;
     }

@@ -1,0 +1,196 @@
+using System.Text.Json.Nodes;
+using Kasparro.WebApi.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Kasparro.WebApi.OpenApi;
+
+/// <summary>
+/// The OpenAPI document (<c>/openapi/v1.json</c>): generated from the endpoints' metadata, then completed by
+/// transformers with what metadata cannot say: the security schemes, the RFC 9457 problems each operation can answer,
+/// the <c>X-Request-Id</c> and <c>api-supported-versions</c> headers, and examples.
+/// </summary>
+public static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    public static IServiceCollection AddKasparroOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer(DescribeDocumentAsync);
+            options.AddOperationTransformer(DescribeOperationAsync);
+        });
+
+    private static Task DescribeDocumentAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "Kasparro API",
+            Version = "v1",
+            Description =
+                "Crypto market data from CoinPaprika, CoinGecko and CSV files, unified into canonical assets with exact prices. "
+                + "JSON bodies are snake_case; errors are RFC 9457 problems (`application/problem+json`) with `request_id`, and "
+                + "400s carry `errors` per parameter. Every response has `X-Request-Id`. When the server sets API_KEYS, `/v1` reads "
+                + "need `X-API-Key`; reads are rate limited per key (or client address) with 429 and `Retry-After`.",
+        };
+        document.Servers = [new OpenApiServer { Url = "/", Description = "this server" }];
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = ApiKeyFilter.HeaderName,
+            Description = "One of the keys in the server's API_KEYS (reads are open when it is unset).",
+        };
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "The server's ADMIN_TOKEN (POST /v1/runs is disabled, 403, when it is unset).",
+        };
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[ProblemSchemaId] = ProblemSchema();
+        return Task.CompletedTask;
+    }
+
+    private static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var description = context.Description;
+        var path = "/" + (description.RelativePath ?? string.Empty).TrimStart('/');
+        var method = description.HttpMethod ?? "GET";
+        var isV1 = path.StartsWith("/v1/", StringComparison.Ordinal);
+        var hasRouteValue = path.Contains('{', StringComparison.Ordinal);
+        operation.Responses ??= new OpenApiResponses();
+
+        if (isV1 && method == "GET")
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
+            AddProblem(operation, "400", "Invalid parameters: `errors` names each one and says why.", ValidationExample(path));
+            AddProblem(operation, "401", "X-API-Key is missing or not one of API_KEYS (only when the server sets API_KEYS).", null);
+            AddProblem(operation, "429", "This client's read budget is spent; retry after `Retry-After` seconds.", null);
+            if (hasRouteValue)
+            {
+                AddProblem(operation, "404", "Nothing exists under that id or ticker.", null);
+            }
+        }
+        else if (isV1 && method == "POST")
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+            AddProblem(operation, "400", "Unknown or disabled source, or malformed JSON.", null);
+            AddProblem(operation, "401", "The bearer token is missing or is not ADMIN_TOKEN.", null);
+            AddProblem(operation, "403", "ADMIN_TOKEN is not set on the server: starting runs over HTTP is disabled.", null);
+            AddProblem(operation, "409", "The source is already running; `running` names the run.", null);
+        }
+
+        if (isV1 || path.StartsWith("/health", StringComparison.Ordinal))
+        {
+            AddProblem(operation, "503", "The database is unreachable, or the request took longer than 10 s.", null);
+        }
+
+        if (isV1)
+        {
+            AddProblem(operation, "414", "The query string is longer than 2,048 characters.", null);
+        }
+
+        foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
+        {
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers[RequestContextMiddleware.HeaderName] = new OpenApiHeader
+            {
+                Description = "The request's id: the client's own X-Request-Id when it sent a plain one, else a new one.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            };
+            if (isV1)
+            {
+                response.Headers["api-supported-versions"] = new OpenApiHeader
+                {
+                    Description = "The API versions this server supports.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Example = JsonValue.Create(RequestLimitsMiddleware.SupportedVersions),
+                };
+            }
+        }
+
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ResponseExample>().FirstOrDefault() is { } example
+            && operation.Responses.TryGetValue(example.Status, out var documented) && documented is OpenApiResponse withExample
+            && withExample.Content is { } content)
+        {
+            foreach (var media in content.Values.OfType<OpenApiMediaType>())
+            {
+                media.Example = JsonNode.Parse(example.Json);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void AddProblem(OpenApiOperation operation, string status, string description, JsonNode? example)
+    {
+        if (operation.Responses!.ContainsKey(status))
+        {
+            return;
+        }
+
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new()
+                {
+                    Schema = new OpenApiSchemaReference(ProblemSchemaId),
+                    Example = example ?? new JsonObject
+                    {
+                        ["type"] = $"https://tools.ietf.org/html/rfc9110#section-15.{(status[0] == '4' ? "5" : "6")}",
+                        ["title"] = description,
+                        ["status"] = int.Parse(status, System.Globalization.CultureInfo.InvariantCulture),
+                        ["instance"] = "/v1/...",
+                        ["request_id"] = "0195f3c1a2b34c5d8e9f0a1b2c3d4e5f",
+                    },
+                },
+            },
+        };
+    }
+
+    private static JsonObject ValidationExample(string path) => new()
+    {
+        ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        ["title"] = "The request has invalid parameters.",
+        ["status"] = 400,
+        ["detail"] = "See 'errors' for each parameter's problem.",
+        ["instance"] = path,
+        ["errors"] = new JsonObject { ["limit"] = new JsonArray("must be a whole number from 1 to 500") },
+        ["request_id"] = "0195f3c1a2b34c5d8e9f0a1b2c3d4e5f",
+    };
+
+    private static OpenApiSchema ProblemSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "An RFC 9457 problem. Validation problems add `errors`: for each parameter, its messages.",
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["request_id"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            },
+        },
+    };
+
+    private const string ApiKeyScheme = "ApiKey";
+    private const string BearerScheme = "AdminBearer";
+    private const string ProblemSchemaId = "Problem";
+}
+
+/// <summary>An example body for one documented response of an endpoint: <c>.WithMetadata(new ResponseExample(200, json))</c>.</summary>
+public sealed record ResponseExample(int StatusCode, string Json)
+{
+    public string Status => StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kasparro.IntegrationTests.Api.Docs;
+
+/// <summary>
+/// The OpenAPI document covers every route the app maps (compared with the app's own endpoint list, so a new endpoint
+/// without documentation fails here), with its problems, security and headers, in snake_case.
+/// </summary>
+public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private readonly HttpClient _client = api.CreateClient();
+
+    [Fact]
+    public async Task EveryMappedApiRoute_IsDocumented()
+    {
+        var document = await _client.GetJsonAsync("/openapi/v1.json");
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
+            .ToHashSet();
+
+        var mapped = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/v1", StringComparison.Ordinal) || raw.StartsWith("/health", StringComparison.Ordinal) || raw == "/metrics"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet();
+
+        mapped.Count.ShouldBeGreaterThanOrEqualTo(14);
+        mapped.Except(documented).ShouldBeEmpty();
+        document.GetProperty("info").GetProperty("title").GetString().ShouldBe("Kasparro API");
+    }
+
+    [Fact]
+    public async Task V1Reads_DocumentTheirProblems_SecurityAndHeaders()
+    {
+        var document = await _client.GetJsonAsync("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/v1/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var responses = operation.Value.GetProperty("responses");
+                var expected = operation.Name == "get"
+                    ? path.Name.Contains('{', StringComparison.Ordinal) ? ["400", "401", "404", "429", "503"] : new[] { "400", "401", "429", "503" }
+                    : ["400", "401", "403", "409", "503"];
+                foreach (var status in expected)
+                {
+                    responses.TryGetProperty(status, out var problem).ShouldBeTrue($"{operation.Name} {path.Name} documents {status}");
+                    problem.GetProperty("content").TryGetProperty("application/problem+json", out _).ShouldBeTrue($"{operation.Name} {path.Name} {status} is a problem");
+                }
+
+                operation.Value.GetProperty("security").GetArrayLength().ShouldBe(1);
+                foreach (var response in responses.EnumerateObject())
+                {
+                    response.Value.GetProperty("headers").TryGetProperty("X-Request-Id", out _).ShouldBeTrue($"{operation.Name} {path.Name} {response.Name} has X-Request-Id");
+                }
+            }
+        }
+
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        schemes.GetProperty("ApiKey").GetProperty("name").GetString().ShouldBe("X-API-Key");
+        schemes.GetProperty("AdminBearer").GetProperty("scheme").GetString().ShouldBe("bearer");
+    }
+
+    [Fact]
+    public async Task Schemas_AreSnakeCase_AndDataHasAnExample()
+    {
+        var document = await _client.GetJsonAsync("/openapi/v1.json");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var quote = schemas.GetProperty("QuoteDto").GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        quote.ShouldContain("price_usd");
+        quote.ShouldContain("volume_24h_usd");
+        quote.ShouldContain("percent_change_24h");
+        foreach (var schema in schemas.EnumerateObject())
+        {
+            if (schema.Value.TryGetProperty("properties", out var properties))
+            {
+                properties.EnumerateObject().ShouldAllBe(p => !p.Name.Any(char.IsUpper), $"{schema.Name} is snake_case");
+            }
+        }
+
+        var data = document.GetProperty("paths").GetProperty("/v1/data").GetProperty("get");
+        data.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("example")
+            .GetProperty("data")[0].GetProperty("ticker").GetString().ShouldBe("BTC");
+        data.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
+            .ShouldBe(["ticker", "asset_id", "source", "from", "to", "sort", "limit", "offset", "cursor"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task TheReferencePage_LoadsTheLocalBundle_AndNoCdn()
+    {
+        using var page = await _client.GetAsync("/scalar");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await page.Content.ReadAsStringAsync();
+        html.ShouldContain("src=\"/scalar/standalone.js\"");
+        html.ShouldContain("/openapi/v1.json");
+        html.ShouldNotContain("https://");
+
+        using var bundle = await _client.GetAsync("/scalar/standalone.js");
+        bundle.StatusCode.ShouldBe(HttpStatusCode.OK, "scripts/scalar/fetch.sh puts the bundle in place before the build (make test runs it)");
+        bundle.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        (await bundle.Content.ReadAsByteArrayAsync()).Length.ShouldBeGreaterThan(1_000_000);
+    }
+
+    private static string Normalize(string route) => route.Length > 1 ? route.TrimEnd('/') : route;
+}
