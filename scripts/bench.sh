@@ -183,7 +183,10 @@ run_ours() {
 
 # run_api: the CoinPaprika source end to end on the recorded 2,500-ticker listing, served by a local stub
 # (scripts/bench/stub_api.py), into a fresh database; then the same listing again (every ticker unchanged).
-# Sets API_* figures. tickers/s is read over the run's own duration_ms (the fetch from loopback included).
+# Sets API_* figures. The target's tickers/s is read "after the response arrives": from the app's log line for the
+# response headers (HttpClient, Information) to its "Run of coinpaprika ended" line, both timestamped by the app
+# (ms); the body is streamed and parsed inside that window. Each run is a fresh `ingest` process, so the window
+# includes the JIT compiling the parse and write paths. The run's own duration_ms (lock, run row, fetch) is shown too.
 run_api() {
     local fixture="$ROOT/tests/IntegrationTests/Sources/Fixtures/coinpaprika/tickers_usd_2500_2023-08-11.json"
     local portfile="$BENCH_DIR/stub.port" pid port label
@@ -202,14 +205,39 @@ run_api() {
             COINPAPRIKA_RATE_LIMIT=1000/s /usr/bin/time -v -o "$BENCH_LOGS/$label.time" \
             dotnet "$BENCH_APP/Kasparro.WebApi.dll" ingest --source coinpaprika </dev/null >"$BENCH_LOGS/$label.out" 2>"$BENCH_LOGS/$label.err" \
             || { kill "$pid"; tail -n 20 "$BENCH_LOGS/$label.err" >&2; die "API ingest ($label) failed"; }
-        local summary ms rss
+        local summary ms rss after read
         summary="$(grep '^{"source"' "$BENCH_LOGS/$label.out" | tail -n 1)"
         ms="$(json_field "$summary" duration_ms)"
+        read="$(json_field "$summary" read)"
         rss="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$BENCH_LOGS/$label.time")"
-        printf -v "API_${label//-/_}" '%s' "| $label | $(json_field "$summary" read) | $(json_field "$summary" loaded) | $(json_field "$summary" skipped) | ${ms} ms | $(thousands "$(calc "$(json_field "$summary" read) * 1000 / $ms" %.0f)") | ${rss} MB |"
+        after="$(after_response_ms "$BENCH_LOGS/$label.err")" || die "API ingest ($label): no response or run-end line in its log"
+        printf -v "API_${label//-/_}" '%s' "| $label | $read | $(json_field "$summary" loaded) | $(json_field "$summary" skipped) | ${after} ms | $(thousands "$(calc "$read * 1000 / $after" %.0f)") | ${ms} ms | ${rss} MB |"
+        [[ $label == api-first ]] && API_FIRST_TPS="$(calc "$read * 1000 / $after" %.0f)"
         log "API ($label): $summary"
     done
     kill "$pid" 2>/dev/null || true
+}
+
+# Milliseconds from the response headers' arrival to the end of the run, from the app's JSON log (file $1).
+after_response_ms() {
+    python3 - "$1" <<'PY'
+import datetime, json, sys
+def at(line): return datetime.datetime.fromisoformat(line["Timestamp"].replace("Z", "+00:00"))
+response = end = None
+for text in open(sys.argv[1], encoding="utf-8"):
+    try:
+        line = json.loads(text)
+    except ValueError:
+        continue
+    message = line.get("Message", "")
+    if response is None and message.startswith("Received HTTP response headers"):
+        response = at(line)
+    elif message.startswith("Run of coinpaprika ended"):
+        end = at(line)
+if response is None or end is None:
+    sys.exit(1)
+print(round((end - response).total_seconds() * 1000))
+PY
 }
 
 # Sum of the per-batch write times the app logs at Debug level ("Batch of csv written ... in N ms").
@@ -302,12 +330,14 @@ report() {
         printf '%s' "$SWEEP_ROWS"
     fi
     echo
-    echo "API ingest (CoinPaprika source, the recorded 2,500-ticker listing from a local stub; target ≥ ${TARGET_API_TPS} tickers/s, peak RSS < ${TARGET_RSS_MB} MB):"
+    echo "API ingest (CoinPaprika source, the recorded 2,500-ticker listing from a local stub, a fresh \`ingest\` process per run; target ≥ ${TARGET_API_TPS} tickers/s after the response arrives, peak RSS < ${TARGET_RSS_MB} MB):"
     echo
-    echo "| run | read | loaded | skipped | run duration | tickers/s | peak RSS |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| run | read | loaded | skipped | after the response | tickers/s after the response | run duration | peak RSS |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     echo "$API_api_first"
     echo "$API_api_unchanged"
+    echo
+    echo "First load: $(thousands "$API_FIRST_TPS") tickers/s after the response: $(pass_miss "$API_FIRST_TPS >= $TARGET_API_TPS")"
     echo
     echo "Wall times include process start-up (dotnet host, psql). Logs: .data/bench/logs/."
 }

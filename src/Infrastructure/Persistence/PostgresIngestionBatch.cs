@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Assets;
@@ -11,32 +12,20 @@ namespace Kasparro.Infrastructure.Persistence;
 
 /// <summary>
 /// One batch, one connection, one READ COMMITTED transaction. Identity is read in one round trip under a
-/// transaction-level advisory lock shared by every source. Writing binary-COPYs raw rows, quotes and rejections into
-/// <c>ON COMMIT DROP</c> staging tables, then sends one set-based statement per target table, all pipelined in one
-/// <see cref="NpgsqlBatch"/>: no per-row round trips. Disposing without <see cref="CommitAsync"/> rolls back.
+/// transaction-level advisory lock shared by every source. Raw rows and quotes are binary-COPYed straight into their
+/// tables (COPY's multi-row insert; no staging table, no speculative insertion): a fresh transaction copies the whole
+/// batch expecting it to be new and lets the unique indexes check; when they refuse a row, the transaction starts
+/// again, looks up in one round trip which raw contents and quote keys are stored, copies the rest and upserts the
+/// stored quotes in one set-based statement. Rejections, drift and checkpoints are pipelined in one
+/// <see cref="NpgsqlBatch"/>: no per-row round trips. Only runs of one source write its raw rows and quotes, and they
+/// hold that source's run lock, so nothing else stores the same row between a look-up and its copy (the runner never
+/// overlaps two of its own batches that share a row). Disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
 internal sealed partial class PostgresIngestionBatch : IIngestionBatch
 {
-    private const string StageRaw = "kasparro_stage_raw";
-    private const string StageQuotes = "kasparro_stage_quotes";
-    private const string StageRejections = "kasparro_stage_rejections";
+    private const char ReasonSeparator = '\u001f';
 
     private static readonly string LockIdentitySql = $"SELECT pg_advisory_xact_lock({AdvisoryLockKeys.Identity})";
-
-    private const string CreateStagingSql = $"""
-        CREATE TEMP TABLE {StageRaw} (
-            ord integer, content_hash bytea, source_record_id text, source_reference text,
-            fetched_at timestamptz, payload jsonb, raw_bytes bytea) ON COMMIT DROP;
-        CREATE TEMP TABLE {StageQuotes} (
-            ord integer, source_asset_id text, observed_at timestamptz, asset_id uuid, ticker text, name text,
-            price_usd numeric, market_cap_usd numeric, volume_24h_usd numeric, percent_change_24h numeric,
-            source_updated_at timestamptz) ON COMMIT DROP;
-        CREATE TEMP TABLE {StageRejections} (
-            ord integer, source_reference text, source_record_id text, content_hash bytea,
-            raw_content text, raw_bytes bytea, reasons text[]) ON COMMIT DROP
-        """;
-
-    private const string TruncateStagingSql = $"TRUNCATE {StageRaw}, {StageQuotes}, {StageRejections}";
 
     /// <summary>The keys of the batch ($1 sources, $2 ids) and every id the crosswalk says is the same coin.</summary>
     private const string WantedKeysCte = """
@@ -73,32 +62,43 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         WHERE a.id IN (SELECT m.asset_id FROM wanted w JOIN asset_sources m USING (source, source_asset_id))
         """;
 
-    private const string CopyRawSql =
-        $"COPY {StageRaw} (ord, content_hash, source_record_id, source_reference, fetched_at, payload, raw_bytes) FROM STDIN (FORMAT BINARY)";
-
-    private const string CopyQuotesSql = $"""
-        COPY {StageQuotes} (ord, source_asset_id, observed_at, asset_id, ticker, name, price_usd, market_cap_usd,
-                            volume_24h_usd, percent_change_24h, source_updated_at) FROM STDIN (FORMAT BINARY)
-        """;
-
-    private const string CopyRejectionsSql =
-        $"COPY {StageRejections} (ord, source_reference, source_record_id, content_hash, raw_content, raw_bytes, reasons) FROM STDIN (FORMAT BINARY)";
-
-    /// <summary>Raw rows: identical content (within the batch too) is kept once, in the source's own raw table.</summary>
-    private const string InsertRawSqlTemplate = $$"""
-        INSERT INTO {raw_table} (content_hash, source_record_id, source_reference, run_id, fetched_at, payload, raw_bytes)
-        SELECT DISTINCT ON (s.content_hash) s.content_hash, s.source_record_id, s.source_reference, $1, s.fetched_at, s.payload, s.raw_bytes
-        FROM {{StageRaw}} s
-        ORDER BY s.content_hash, s.ord
-        ON CONFLICT (content_hash) DO NOTHING
-        """;
-
-    private static readonly Dictionary<string, string> InsertRawSql = new(StringComparer.Ordinal)
+    /// <summary>Each source keeps its verbatim records in a table of its own.</summary>
+    private static readonly Dictionary<string, string> RawTables = new(StringComparer.Ordinal)
     {
-        [SourceNames.Csv] = InsertRawSqlTemplate.Replace("{raw_table}", "raw_csv", StringComparison.Ordinal),
-        [SourceNames.CoinPaprika] = InsertRawSqlTemplate.Replace("{raw_table}", "raw_coinpaprika", StringComparison.Ordinal),
-        [SourceNames.CoinGecko] = InsertRawSqlTemplate.Replace("{raw_table}", "raw_coingecko", StringComparison.Ordinal),
+        [SourceNames.Csv] = "raw_csv",
+        [SourceNames.CoinPaprika] = "raw_coinpaprika",
+        [SourceNames.CoinGecko] = "raw_coingecko",
     };
+
+    /// <summary>
+    /// The batch's contents already stored: by key ($1), and, for the few rows stored without one (their key was
+    /// taken by other content), by full hash ($2). See migration 0005.
+    /// </summary>
+    private const string StoredRawSqlTemplate = """
+        SELECT content_key, content_hash FROM {raw_table} WHERE content_key = ANY($1::bigint[])
+        UNION ALL
+        SELECT content_key, content_hash FROM {raw_table} WHERE content_key IS NULL AND content_hash = ANY($2::bytea[])
+        """;
+
+    private const string CopyRawSqlTemplate = """
+        COPY {raw_table} (content_key, content_hash, source_record_id, source_reference, run_id, fetched_at, payload, raw_bytes)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>
+    /// Stored quotes of the batch's assets ($2) within its time range ($3..$4): a superset of its stored keys, read by
+    /// one range scan of the primary key per asset (an exact-key join would leave the plan to the estimates).
+    /// </summary>
+    private const string StoredQuotesSql = """
+        SELECT source_asset_id, observed_at FROM quotes
+        WHERE source = $1 AND source_asset_id = ANY($2::text[]) AND observed_at BETWEEN $3 AND $4
+        """;
+
+    private const string CopyQuotesSql = """
+        COPY quotes (source, source_asset_id, observed_at, asset_id, ticker, name, price_usd, market_cap_usd, volume_24h_usd,
+                     percent_change_24h, source_updated_at, ingested_at, run_id)
+        FROM STDIN (FORMAT BINARY)
+        """;
 
     /// <summary>New assets, or a name adopted / a larger market cap seen; an unchanged row is not rewritten.</summary>
     private const string UpsertAssetsSql = """
@@ -125,18 +125,20 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         """;
 
     /// <summary>
-    /// One row per key (the newest version in the batch); a stored row is replaced only by a version that is not older
-    /// and differs, so a replay never overwrites newer data and an identical replay changes nothing. Its row count is
-    /// the batch's "loaded". $1 source, $2 ingested_at, $3 run_id.
+    /// Quotes whose key is already stored (one row per key: the batch keeps the newest version of each): a stored row
+    /// is replaced only by a version that is not older and differs, so a replay never overwrites newer data and an
+    /// identical replay changes nothing. Its row count is part of the batch's "loaded". $1 source, $2 ingested_at,
+    /// $3 run_id, $4.. the columns.
     /// </summary>
-    private const string UpsertQuotesSql = $"""
+    private const string UpsertQuotesSql = """
         INSERT INTO quotes AS q (source, source_asset_id, observed_at, asset_id, ticker, name, price_usd, market_cap_usd,
                                  volume_24h_usd, percent_change_24h, source_updated_at, ingested_at, run_id)
-        SELECT DISTINCT ON (s.source_asset_id, s.observed_at)
-               $1, s.source_asset_id, s.observed_at, s.asset_id, s.ticker, s.name, s.price_usd, s.market_cap_usd,
-               s.volume_24h_usd, s.percent_change_24h, s.source_updated_at, $2, $3
-        FROM {StageQuotes} s
-        ORDER BY s.source_asset_id, s.observed_at, s.source_updated_at DESC, s.ord DESC
+        SELECT $1, u.source_asset_id, u.observed_at, u.asset_id, u.ticker, u.name, u.price_usd, u.market_cap_usd,
+               u.volume_24h_usd, u.percent_change_24h, u.source_updated_at, $2, $3
+        FROM unnest($4::text[], $5::timestamptz[], $6::uuid[], $7::text[], $8::text[], $9::numeric[], $10::numeric[],
+                    $11::numeric[], $12::numeric[], $13::timestamptz[])
+             AS u(source_asset_id, observed_at, asset_id, ticker, name, price_usd, market_cap_usd, volume_24h_usd,
+                  percent_change_24h, source_updated_at)
         ON CONFLICT (source, source_asset_id, observed_at) DO UPDATE SET
             asset_id = EXCLUDED.asset_id,
             ticker = EXCLUDED.ticker,
@@ -155,12 +157,17 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
                EXCLUDED.asset_id, EXCLUDED.ticker, EXCLUDED.name)
         """;
 
-    /// <summary>The same bad content rejected again (in this batch or a later run) is kept once. $1 run, $2 source, $3 time.</summary>
-    private const string InsertRejectionsSql = $"""
+    /// <summary>
+    /// The same bad content rejected again (in a later run; the batch keeps the first of each) is kept once. $1 run,
+    /// $2 source, $3 time, $4.. the columns; the reasons of a row arrive joined by U+001F.
+    /// </summary>
+    private const string InsertRejectionsSql = """
         INSERT INTO rejected_records (run_id, source, source_reference, source_record_id, content_hash, raw_content, raw_bytes, reasons, rejected_at)
-        SELECT DISTINCT ON (s.content_hash) $1, $2, s.source_reference, s.source_record_id, s.content_hash, s.raw_content, s.raw_bytes, s.reasons, $3
-        FROM {StageRejections} s
-        ORDER BY s.content_hash, s.ord
+        SELECT $1, $2, u.source_reference, u.source_record_id, u.content_hash, u.raw_content, u.raw_bytes,
+               string_to_array(u.reasons, chr(31)), $3
+        FROM unnest($4::text[], $5::text[], $6::bytea[], $7::text[], $8::bytea[], $9::text[]) WITH ORDINALITY
+             AS u(source_reference, source_record_id, content_hash, raw_content, raw_bytes, reasons, n)
+        ORDER BY u.n
         ON CONFLICT (source, content_hash) DO NOTHING
         """;
 
@@ -196,10 +203,10 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         """;
 
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
+    private NpgsqlTransaction _transaction;
+    private bool _untouched = true;
     private readonly ILogger _logger;
     private bool _identityLocked;
-    private bool _staged;
     private bool _committed;
 
     public PostgresIngestionBatch(NpgsqlConnection connection, NpgsqlTransaction transaction, ILogger logger)
@@ -219,6 +226,7 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
             return new IdentitySnapshot([], [], []);
         }
 
+        _untouched = false;
         var sources = keys.Select(k => PgText.Clean(k.Source)).ToArray();
         var ids = keys.Select(k => PgText.Clean(k.SourceAssetId)).ToArray();
         var tickerArray = tickers.Select(PgText.Clean).ToArray();
@@ -275,7 +283,7 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
     public async Task<long> WriteAsync(BatchWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        if (!InsertRawSql.TryGetValue(write.Source, out var insertRawSql))
+        if (!RawTables.TryGetValue(write.Source, out var rawTable))
         {
             throw new ArgumentException($"'{write.Source}' is not a known source; known: {string.Join(", ", SourceNames.All)}", nameof(write));
         }
@@ -287,59 +295,29 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         }
 
         var started = Stopwatch.GetTimestamp();
-        if (write.Raw.Count > 0 || write.Quotes.Count > 0 || write.Rejections.Count > 0)
+        var ingestedAt = write.IngestedAt.ToUniversalTime();
+        if (write.Assets.Count > 0 || write.Mappings.Count > 0)
         {
-            await PrepareStagingAsync(cancellationToken);
+            // Before the quotes, which refer to the assets.
+            await WriteIdentitiesAsync(write.Assets, write.Mappings, ingestedAt, cancellationToken);
         }
 
-        if (write.Raw.Count > 0)
-        {
-            await CopyRawAsync(write.Raw, cancellationToken);
-        }
-
-        if (write.Quotes.Count > 0)
-        {
-            await CopyQuotesAsync(write.Quotes, cancellationToken);
-        }
-
-        if (write.Rejections.Count > 0)
-        {
-            await CopyRejectionsAsync(write.Rejections, cancellationToken);
-        }
+        var raw = RawRows.Distinct(write.Raw);
+        var quotes = NewestQuotes(write.Quotes);
+        var (newRaw, newQuotes, storedQuotes) = await CopyNewRowsAsync(rawTable, write, ingestedAt, raw, quotes, cancellationToken);
+        _untouched = false;
 
         await using var batch = new NpgsqlBatch(_connection, _transaction);
-        if (!_identityLocked && (write.Assets.Count > 0 || write.Mappings.Count > 0))
+        NpgsqlBatchCommand? upserted = null;
+        if (storedQuotes.Count > 0)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockIdentitySql));
-            _identityLocked = true;
-        }
-
-        var ingestedAt = write.IngestedAt.ToUniversalTime();
-        if (write.Raw.Count > 0)
-        {
-            batch.BatchCommands.Add(Command(insertRawSql, Value(write.RunId)));
-        }
-
-        if (write.Assets.Count > 0)
-        {
-            batch.BatchCommands.Add(AssetsCommand(write.Assets, ingestedAt));
-        }
-
-        if (write.Mappings.Count > 0)
-        {
-            batch.BatchCommands.Add(MappingsCommand(write.Mappings));
-        }
-
-        NpgsqlBatchCommand? quotes = null;
-        if (write.Quotes.Count > 0)
-        {
-            quotes = Command(UpsertQuotesSql, Value(PgText.Clean(write.Source)), Value(ingestedAt), Value(write.RunId));
-            batch.BatchCommands.Add(quotes);
+            upserted = UpsertQuotesCommand(write.Source, ingestedAt, write.RunId, storedQuotes);
+            batch.BatchCommands.Add(upserted);
         }
 
         if (write.Rejections.Count > 0)
         {
-            batch.BatchCommands.Add(Command(InsertRejectionsSql, Value(write.RunId), Value(write.Source), Value(ingestedAt)));
+            batch.BatchCommands.Add(RejectionsCommand(write.Source, write.RunId, ingestedAt, write.Rejections));
         }
 
         if (write.Drift.Count > 0)
@@ -357,13 +335,14 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var loaded = quotes is null ? 0L : (long)quotes.Rows;
-        LogWritten(write.Source, write.Quotes.Count, loaded, write.Raw.Count, write.Rejections.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var loaded = newQuotes + (upserted is null ? 0L : (long)upserted.Rows);
+        LogWritten(write.Source, write.Quotes.Count, loaded, newRaw, write.Rejections.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return loaded;
     }
 
     public async Task AddRunProgressAsync(Guid runId, RunCounts batch, CancellationToken cancellationToken)
     {
+        _untouched = false;
         await using var command = new NpgsqlCommand(AddRunProgressSql, _connection, _transaction)
         {
             Parameters =
@@ -394,19 +373,160 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         await _connection.DisposeAsync();
     }
 
-    private async Task PrepareStagingAsync(CancellationToken cancellationToken)
+    private async Task WriteIdentitiesAsync(
+        IReadOnlyList<Asset> assets, IReadOnlyList<AssetSourceMapping> mappings, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(_staged ? TruncateStagingSql : CreateStagingSql, _connection, _transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        _staged = true;
+        _untouched = false;
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        if (!_identityLocked)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockIdentitySql));
+            _identityLocked = true;
+        }
+
+        if (assets.Count > 0)
+        {
+            batch.BatchCommands.Add(AssetsCommand(assets, now));
+        }
+
+        if (mappings.Count > 0)
+        {
+            batch.BatchCommands.Add(MappingsCommand(mappings));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task CopyRawAsync(IReadOnlyList<RawRecord> raw, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the batch's new raw rows and new quotes straight into their tables; returns how many of each, and the
+    /// quotes whose key is stored already (for the upsert). When the transaction has written nothing yet (the runner's
+    /// data transaction), it first copies everything at once, expecting nothing of the batch to be stored (the common
+    /// case: new files, appended rows, moved prices), so that the unique indexes do the looking up. When one refuses a
+    /// row (content or a quote key read before, or a content key held by other content), the transaction starts again
+    /// and the copy is done after looking up what is stored.
+    /// </summary>
+    private async Task<(int Raw, int Quotes, List<Kasparro.Domain.Quotes.Quote> Stored)> CopyNewRowsAsync(
+        string rawTable, BatchWrite write, DateTimeOffset ingestedAt, RawRows raw, List<Kasparro.Domain.Quotes.Quote> quotes, CancellationToken cancellationToken)
     {
-        await using var importer = await _connection.BeginBinaryImportAsync(CopyRawSql, cancellationToken);
-        for (var i = 0; i < raw.Count; i++)
+        if (raw.Count == 0 && quotes.Count == 0)
         {
-            var record = raw[i];
+            return (0, 0, []);
+        }
+
+        if (_untouched)
+        {
+            _untouched = false;
+            try
+            {
+                if (raw.Count > 0)
+                {
+                    await CopyRawAsync(rawTable, write.RunId, raw.WithOwnKeys(), cancellationToken);
+                }
+
+                if (quotes.Count > 0)
+                {
+                    await CopyQuotesAsync(write.Source, write.RunId, ingestedAt, quotes, cancellationToken);
+                }
+
+                return (raw.Count, quotes.Count, []);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Nothing else was written in this transaction, so it starts again: no savepoint (a subtransaction,
+                // which every copied row and every foreign key lock of its quotes would belong to) around each copy.
+                LogRowsStored(write.Source);
+                await _transaction.RollbackAsync(cancellationToken);
+                await _transaction.DisposeAsync();
+                _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            }
+        }
+
+        var stored = await LookUpStoredAsync(rawTable, write.Source, raw, quotes, cancellationToken);
+        var newRaw = raw.Keep(stored.Raw);
+        if (newRaw.Count > 0)
+        {
+            await CopyRawAsync(rawTable, write.RunId, newRaw, cancellationToken);
+        }
+
+        var newQuotes = new List<Kasparro.Domain.Quotes.Quote>(quotes.Count);
+        var storedQuotes = new List<Kasparro.Domain.Quotes.Quote>();
+        foreach (var quote in quotes)
+        {
+            (stored.Quotes.Contains((PgText.Clean(quote.Key.SourceAssetId), quote.ObservedAt.UtcTicks)) ? storedQuotes : newQuotes).Add(quote);
+        }
+
+        if (newQuotes.Count > 0)
+        {
+            await CopyQuotesAsync(write.Source, write.RunId, ingestedAt, newQuotes, cancellationToken);
+        }
+
+        return (newRaw.Count, newQuotes.Count, storedQuotes);
+    }
+
+    /// <summary>One round trip: which of the batch's raw contents and quote keys are stored already.</summary>
+    private async Task<StoredRows> LookUpStoredAsync(
+        string rawTable, string source, RawRows raw, List<Kasparro.Domain.Quotes.Quote> quotes, CancellationToken cancellationToken)
+    {
+        if (raw.Count == 0 && quotes.Count == 0)
+        {
+            return StoredRows.None;
+        }
+
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        if (raw.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                StoredRawSqlTemplate.Replace("{raw_table}", rawTable, StringComparison.Ordinal),
+                Array(raw.Keys()),
+                Array(raw.Hashes())));
+        }
+
+        if (quotes.Count > 0)
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var from = DateTimeOffset.MaxValue;
+            var to = DateTimeOffset.MinValue;
+            foreach (var quote in quotes)
+            {
+                ids.Add(PgText.Clean(quote.Key.SourceAssetId));
+                from = quote.ObservedAt < from ? quote.ObservedAt : from;
+                to = quote.ObservedAt > to ? quote.ObservedAt : to;
+            }
+
+            batch.BatchCommands.Add(Command(
+                StoredQuotesSql, Value(PgText.Clean(source)), Array(ids.ToArray()), Value(from.ToUniversalTime()), Value(to.ToUniversalTime())));
+        }
+
+        var storedRaw = new List<(long? Key, byte[] Hash)>();
+        var storedQuotes = new HashSet<(string, long)>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (raw.Count > 0)
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                storedRaw.Add((reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        if (quotes.Count > 0)
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                storedQuotes.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1).UtcTicks));
+            }
+        }
+
+        return new StoredRows(storedRaw, storedQuotes);
+    }
+
+    private async Task CopyRawAsync(string rawTable, Guid runId, IReadOnlyList<(RawRecord Record, long? Key)> raw, CancellationToken cancellationToken)
+    {
+        await using var importer = await _connection.BeginBinaryImportAsync(
+            CopyRawSqlTemplate.Replace("{raw_table}", rawTable, StringComparison.Ordinal), cancellationToken);
+        foreach (var (record, key) in raw)
+        {
             var payload = record.Payload;
             var json = payload.Json is null ? null : PgText.ToJsonb(payload.Json);
 
@@ -415,10 +535,19 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
                 ?? (json is not null && !ReferenceEquals(json, payload.Json) ? System.Text.Encoding.UTF8.GetBytes(payload.Json!) : (ReadOnlyMemory<byte>?)null);
 
             await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+            if (key is { } k)
+            {
+                await importer.WriteAsync(k, NpgsqlDbType.Bigint, cancellationToken);
+            }
+            else
+            {
+                await importer.WriteNullAsync(cancellationToken);
+            }
+
             await importer.WriteAsync(payload.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
             await WriteTextAsync(importer, record.SourceRecordId, cancellationToken);
             await importer.WriteAsync(PgText.Clean(record.Reference), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
             await importer.WriteAsync(payload.FetchedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(importer, json, NpgsqlDbType.Jsonb, cancellationToken);
             await WriteBytesAsync(importer, bytes, cancellationToken);
@@ -427,14 +556,15 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private async Task CopyQuotesAsync(IReadOnlyList<Kasparro.Domain.Quotes.Quote> quotes, CancellationToken cancellationToken)
+    private async Task CopyQuotesAsync(
+        string source, Guid runId, DateTimeOffset ingestedAt, IReadOnlyList<Kasparro.Domain.Quotes.Quote> quotes, CancellationToken cancellationToken)
     {
+        var sourceText = PgText.Clean(source);
         await using var importer = await _connection.BeginBinaryImportAsync(CopyQuotesSql, cancellationToken);
-        for (var i = 0; i < quotes.Count; i++)
+        foreach (var quote in quotes)
         {
-            var quote = quotes[i];
             await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(sourceText, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(PgText.Clean(quote.Key.SourceAssetId), NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(quote.ObservedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(quote.AssetId, NpgsqlDbType.Uuid, cancellationToken);
@@ -445,29 +575,74 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
             await WriteNumericAsync(importer, quote.Volume24hUsd, cancellationToken);
             await WriteNumericAsync(importer, quote.PercentChange24h, cancellationToken);
             await importer.WriteAsync(quote.SourceUpdatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(ingestedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private async Task CopyRejectionsAsync(IReadOnlyList<Rejection> rejections, CancellationToken cancellationToken)
+    /// <summary>One row per quote key: the newest version (the latest source_updated_at, then the last one read).</summary>
+    private static List<Kasparro.Domain.Quotes.Quote> NewestQuotes(IReadOnlyList<Kasparro.Domain.Quotes.Quote> quotes)
     {
-        await using var importer = await _connection.BeginBinaryImportAsync(CopyRejectionsSql, cancellationToken);
-        for (var i = 0; i < rejections.Count; i++)
+        var index = new Dictionary<(string, long), int>(quotes.Count);
+        var newest = new List<Kasparro.Domain.Quotes.Quote>(quotes.Count);
+        foreach (var quote in quotes)
         {
-            var rejection = rejections[i];
-            var reasons = rejection.Reasons.Where(r => !string.IsNullOrWhiteSpace(r)).Select(PgText.Clean).ToArray();
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(PgText.Clean(rejection.Reference), NpgsqlDbType.Text, cancellationToken);
-            await WriteTextAsync(importer, rejection.SourceRecordId, cancellationToken);
-            await importer.WriteAsync(rejection.Payload.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
-            await WriteTextAsync(importer, rejection.Payload.Json, cancellationToken);
-            await WriteBytesAsync(importer, VerbatimBytes(rejection.Payload), cancellationToken);
-            await importer.WriteAsync(reasons.Length > 0 ? reasons : ["rejected without a stated reason"], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            var key = (PgText.Clean(quote.Key.SourceAssetId), quote.ObservedAt.UtcTicks);
+            if (!index.TryGetValue(key, out var at))
+            {
+                index.Add(key, newest.Count);
+                newest.Add(quote);
+            }
+            else if (quote.SourceUpdatedAt >= newest[at].SourceUpdatedAt)
+            {
+                newest[at] = quote;
+            }
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        return newest;
+    }
+
+    private static NpgsqlBatchCommand UpsertQuotesCommand(
+        string source, DateTimeOffset ingestedAt, Guid runId, IReadOnlyList<Kasparro.Domain.Quotes.Quote> quotes) =>
+        Command(
+            UpsertQuotesSql,
+            Value(PgText.Clean(source)),
+            Value(ingestedAt),
+            Value(runId),
+            Array(quotes.Select(q => PgText.Clean(q.Key.SourceAssetId)).ToArray()),
+            Array(quotes.Select(q => q.ObservedAt.ToUniversalTime()).ToArray()),
+            Array(quotes.Select(q => q.AssetId).ToArray()),
+            Array(quotes.Select(q => PgText.Clean(q.Ticker.Value)).ToArray()),
+            Array(quotes.Select(q => PgText.CleanOrNull(q.Name)).ToArray()),
+            Array(quotes.Select(q => q.PriceUsd).ToArray()),
+            Array(quotes.Select(q => q.MarketCapUsd).ToArray()),
+            Array(quotes.Select(q => q.Volume24hUsd).ToArray()),
+            Array(quotes.Select(q => q.PercentChange24h).ToArray()),
+            Array(quotes.Select(q => q.SourceUpdatedAt.ToUniversalTime()).ToArray()));
+
+    /// <summary>The first rejection of each content; its reasons (blank ones dropped) joined by U+001F.</summary>
+    private static NpgsqlBatchCommand RejectionsCommand(string source, Guid runId, DateTimeOffset now, IReadOnlyList<Rejection> rejections)
+    {
+        var first = rejections.DistinctBy(r => Convert.ToBase64String(r.Payload.ContentHash.Span)).ToList();
+        return Command(
+            InsertRejectionsSql,
+            Value(runId),
+            Value(source),
+            Value(now),
+            Array(first.Select(r => PgText.Clean(r.Reference)).ToArray()),
+            Array(first.Select(r => PgText.CleanOrNull(r.SourceRecordId)).ToArray()),
+            Array(first.Select(r => r.Payload.ContentHash.ToArray()).ToArray()),
+            Array(first.Select(r => PgText.CleanOrNull(r.Payload.Json)).ToArray()),
+            Array(first.Select(r => VerbatimBytes(r.Payload)?.ToArray()).ToArray()),
+            Array(first.Select(r => Reasons(r.Reasons)).ToArray()));
+    }
+
+    private static string Reasons(IReadOnlyList<string> reasons)
+    {
+        var kept = reasons.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => PgText.Clean(r).Replace(ReasonSeparator, ' ')).ToList();
+        return kept.Count > 0 ? string.Join(ReasonSeparator, kept) : "rejected without a stated reason";
     }
 
     /// <summary>
@@ -593,6 +768,9 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch of {Source} written: {Quotes} quotes ({Loaded} loaded), {Raw} raw, {Rejected} rejected in {ElapsedMs} ms")]
     private partial void LogWritten(string source, int quotes, long loaded, int raw, int rejected, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch of {Source} holds rows stored before: copied again after looking them up")]
+    private partial void LogRowsStored(string source);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch rolled back: disposed before commit")]
     private partial void LogRolledBack();

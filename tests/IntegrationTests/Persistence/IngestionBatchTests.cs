@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Assets;
@@ -84,6 +85,53 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
 
         (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE payload->>'symbol' IN ('RAWA', 'RAWB')")).ShouldBe(2);
         (await db.ScalarAsync<string>("SELECT payload->>'price' FROM raw_csv WHERE payload->>'symbol' = 'RAWB'")).ShouldBe("2");
+    }
+
+    [Fact]
+    public async Task Write_InAFreshTransaction_WhenSomeRowsAreStored_StartsAgainAndLoadsOnlyTheNewOnes()
+    {
+        var run = await StartRunAsync();
+        var asset = Asset("FRSH", "Fresh Coin");
+        await WriteAsync(Write(run, assets: [asset], mappings: [Mapping(asset, "frsh")]));
+        var stored = Raw("""{"symbol":"FRSH","row":1}""");
+        var storedQuote = Quote(asset, "frsh", price: 1m, observedAt: T0);
+        (await WriteFreshAsync(Write(run, raw: [stored], quotes: [storedQuote]))).ShouldBe(1);
+
+        // The copy meets the stored rows, so the transaction starts again and looks them up: only the new ones load.
+        var newer = Quote(asset, "frsh", price: 2m, observedAt: T0.AddDays(1));
+        var loaded = await WriteFreshAsync(Write(
+            run, raw: [stored, Raw("""{"symbol":"FRSH","row":2}""")], quotes: [storedQuote, newer], checkpoints: [Checkpoint("fresh.csv", 0, 20)]));
+
+        loaded.ShouldBe(1);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE payload->>'symbol' = 'FRSH'")).ShouldBe(2);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM quotes WHERE source_asset_id = 'frsh'")).ShouldBe(2);
+        (await db.ScalarAsync<long>("SELECT position FROM etl_checkpoints WHERE stream = 'fresh.csv'")).ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task Write_WhenTwoContentsShareAContentKey_KeepsEachOnceByItsFullHash()
+    {
+        var run = await StartRunAsync();
+        var first = new RawRecord("keys.csv:2", null, new RawPayload("""{"symbol":"KEYA"}""", null, CollidingHash(1), T0));
+        var second = new RawRecord("keys.csv:3", null, new RawPayload("""{"symbol":"KEYB"}""", null, CollidingHash(2), T0));
+
+        await WriteFreshAsync(Write(run, raw: [first]));
+        await WriteFreshAsync(Write(run, raw: [second]));
+        await WriteFreshAsync(Write(run, raw: [second, first]));
+        await WriteAsync(Write(run, raw: [first, second]));
+
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE payload->>'symbol' IN ('KEYA', 'KEYB')")).ShouldBe(2);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM raw_csv WHERE payload->>'symbol' = 'KEYB' AND content_key IS NULL")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ContentKey_IsTheMigrationsBigintOfTheHashsFirstEightBytes()
+    {
+        foreach (var hash in new[] { SHA256.HashData("a"u8), SHA256.HashData("b"u8), CollidingHash(0), Enumerable.Repeat((byte)0xFF, 32).ToArray() })
+        {
+            var stored = await db.ScalarAsync<long>("SELECT ('x' || encode(substring($1 FROM 1 FOR 8), 'hex'))::bit(64)::bigint", hash);
+            RawRows.KeyOf(hash).ShouldBe(stored);
+        }
     }
 
     [Fact]
@@ -275,6 +323,24 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
         await using var batch = await _store.BeginBatchAsync(CancellationToken.None);
         await Should.ThrowAsync<ArgumentException>(() => batch.WriteAsync(
             Write(run, quotes: [Quote(asset, "mixd", source: SourceNames.CoinGecko)]), CancellationToken.None));
+    }
+
+    /// <summary>A hash whose first 8 bytes (the content key) are the same for every <paramref name="tail"/>.</summary>
+    private static byte[] CollidingHash(byte tail)
+    {
+        var hash = new byte[32];
+        "\u0001KEYPFX\u0002"u8.CopyTo(hash);
+        hash[31] = tail;
+        return hash;
+    }
+
+    /// <summary>Writes in a transaction that has done nothing before, as the runner's data transaction does.</summary>
+    private async Task<long> WriteFreshAsync(BatchWrite write)
+    {
+        await using var batch = await _store.BeginBatchAsync(CancellationToken.None);
+        var loaded = await batch.WriteAsync(write, CancellationToken.None);
+        await batch.CommitAsync(CancellationToken.None);
+        return loaded;
     }
 
     private async Task<IngestionRun> StartRunAsync(string source = SourceNames.Csv)

@@ -32,6 +32,35 @@ public sealed class SourceRunnerTests
     }
 
     [Fact]
+    public async Task Run_WhenCheckpointsComeOnDemand_AsksOnlyForTheOneThatEndsEachBatch()
+    {
+        var asked = new List<int>();
+        SourceItem OnDemand(int row, bool last)
+        {
+            var record = ScriptedSource.Record(row);
+            return last
+                ? record
+                : record with
+                {
+                    CheckpointAfter = null,
+                    CheckpointOnDemand = () =>
+                    {
+                        asked.Add(row);
+                        return ScriptedSource.Record(row).CheckpointAfter!;
+                    },
+                };
+        }
+
+        var items = Enumerable.Range(0, 7).Select(i => OnDemand(i, last: i == 6)).ToList();
+
+        var result = await Runner(batchSize: 3).RunAsync(new ScriptedSource("csv", items), Command(), CancellationToken.None);
+
+        result.Status.ShouldBe(SourceRunStatus.Succeeded);
+        asked.ShouldBe([2, 5], "rows 3 and 6 end the first two batches; the last row carries its checkpoint");
+        _store.Checkpoints.Select(c => c.Rows).ShouldBe([3L, 6L, 7L]);
+    }
+
+    [Fact]
     public async Task Run_WhenRecordsRepeatAKey_CountsTheRepeatsAsSkipped()
     {
         var items = new List<SourceItem> { ScriptedSource.Record(0), ScriptedSource.Record(0), ScriptedSource.Record(1) };

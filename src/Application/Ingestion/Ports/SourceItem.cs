@@ -17,7 +17,20 @@ public sealed record SourceRecord(
     RawPayload Raw,
     RecordFields? Fields,
     IReadOnlyList<string> Problems,
-    Checkpoint? CheckpointAfter) : SourceItem(Stream);
+    Checkpoint? CheckpointAfter) : SourceItem(Stream)
+{
+    /// <summary>
+    /// For a source whose checkpoint costs more than the record itself (a CSV file's fingerprint, which hashes the bytes
+    /// before each row): computes the checkpoint reached after this record, in place of <see cref="CheckpointAfter"/>.
+    /// It reads the source's current position, so it holds only until the source is read further: the runner calls it
+    /// at once for the record that ends a batch, and not at all for the others. A source that uses it gives the last
+    /// record of each stream its <see cref="CheckpointAfter"/>.
+    /// </summary>
+    public Func<Checkpoint>? CheckpointOnDemand { get; init; }
+
+    /// <summary>The checkpoint reached after this record; call it before reading the source further.</summary>
+    public Checkpoint? ReachedCheckpoint() => CheckpointAfter ?? CheckpointOnDemand?.Invoke();
+}
 
 /// <summary>
 /// The verbatim record: a JSON document (an API item, or a CSV row as an object of its columns) and, where the

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Binary;
 using System.Threading.Channels;
 using Kasparro.Application.Common.Logging;
 using Kasparro.Application.Ingestion.Ports;
@@ -195,12 +195,15 @@ public sealed partial class SourceRunner(
         try
         {
             long records = 0;
+            SourceRecord? onDemand = null; // the last record read, while its checkpoint is still computed on demand
             await foreach (var item in source.ReadAsync(context, cancellationToken))
             {
+                onDemand = null;
                 switch (item)
                 {
                     case SourceRecord record:
                         Add(batch, record, aliases);
+                        onDemand = record.CheckpointAfter is null && record.CheckpointOnDemand is not null ? record : null;
                         records++;
                         break;
                     case SourceSkipped skipped:
@@ -218,6 +221,13 @@ public sealed partial class SourceRunner(
                 var limitReached = failAfter is { } limit && records >= limit;
                 if (batch.RecordCount >= settings.BatchSize || limitReached)
                 {
+                    if (onDemand is not null)
+                    {
+                        // Now, before the source reads on: the checkpoint that ends this batch.
+                        batch.Checkpoints[onDemand.Stream] = onDemand.ReachedCheckpoint()!;
+                        onDemand = null;
+                    }
+
                     await output.WriteAsync(batch, cancellationToken);
                     batch = new PreparedBatch();
                     if (limitReached)
@@ -237,7 +247,9 @@ public sealed partial class SourceRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Every record read before the source failed is whole: commit them (the run ends partial), then fail.
+            // Every record read before the source failed is whole: commit them (the run ends partial), then fail. The
+            // last ones may go without their checkpoint (one computed on demand cannot be once the source has moved
+            // on): the next run reads them again, and the upserts find them stored.
             if (!batch.IsEmpty)
             {
                 try
@@ -267,6 +279,17 @@ public sealed partial class SourceRunner(
         if (record.CheckpointAfter is { } checkpoint)
         {
             batch.Checkpoints[record.Stream] = checkpoint;
+        }
+
+        if (record.Problems.Count == 0 && record.Fields is not null)
+        {
+            // The common case, without a list of reasons per record.
+            var (clean, found) = QuoteRules.Normalize(record.Fields, aliases);
+            if (found.Count == 0 && clean is not null)
+            {
+                batch.Valid.Add(clean);
+                return;
+            }
         }
 
         var reasons = new List<string>(record.Problems);
@@ -367,24 +390,30 @@ public sealed partial class SourceRunner(
     }
 
     /// <summary>A batch being written: its commit, its record count, and the rows it may lock (quote keys, raw hashes).</summary>
-    private sealed record InFlight(int Records, HashSet<string> Keys, Task Commit)
+    private sealed record InFlight(int Records, HashSet<RowKey> Keys, Task Commit)
     {
-        public static HashSet<string> KeysOf(PreparedBatch batch, IReadOnlyList<Quote> quotes)
+        public static HashSet<RowKey> KeysOf(PreparedBatch batch, IReadOnlyList<Quote> quotes)
         {
-            var keys = new HashSet<string>(quotes.Count + batch.Raw.Count, StringComparer.Ordinal);
+            var keys = new HashSet<RowKey>(quotes.Count + batch.Raw.Count);
             foreach (var quote in quotes)
             {
-                keys.Add(string.Create(CultureInfo.InvariantCulture, $"q\u0001{quote.Key.SourceAssetId}\u0001{quote.ObservedAt.UtcTicks}"));
+                keys.Add(new RowKey(quote.Key.SourceAssetId, quote.ObservedAt.UtcTicks, 0));
             }
 
             foreach (var raw in batch.Raw)
             {
-                keys.Add("h" + Convert.ToBase64String(raw.Payload.ContentHash.Span));
+                var hash = raw.Payload.ContentHash.Span;
+                keys.Add(hash.Length >= 16
+                    ? new RowKey(null, BinaryPrimitives.ReadInt64LittleEndian(hash), BinaryPrimitives.ReadInt64LittleEndian(hash[8..]))
+                    : new RowKey(Convert.ToBase64String(hash), -1, -1));
             }
 
             return keys;
         }
     }
+
+    /// <summary>A quote key (source asset id, observed_at ticks), or a raw content (its hash's first 16 bytes; a shorter hash as text).</summary>
+    private readonly record struct RowKey(string? Text, long A, long B);
 
     private sealed class FailAfterReachedException(long limit)
         : Exception($"aborted by failure injection after committing {limit} records (--fail-after {limit})");

@@ -83,7 +83,7 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
                     }
                 }
 
-                var record = Read(item, plans, string.Create(CultureInfo.InvariantCulture, $"{reference}[{index}]"), fetchedAt);
+                var record = Read(item, plans, reference, index, fetchedAt);
                 if (record is not null)
                 {
                     if (held is not null)
@@ -110,31 +110,39 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
     }
 
     /// <summary>One item as a record, or <c>null</c> when it is unchanged since the last commit.</summary>
-    private SourceRecord? Read(JsonElement item, IReadOnlyDictionary<ApiField, FieldPlan> plans, string reference, DateTimeOffset fetchedAt)
+    private SourceRecord? Read(JsonElement item, IReadOnlyDictionary<ApiField, FieldPlan> plans, string response, int index, DateTimeOffset fetchedAt)
     {
-        var bytes = JsonMarshal.GetRawUtf8Value(item);
-        var raw = new RawPayload(Encoding.UTF8.GetString(bytes), null, SHA256.HashData(bytes), fetchedAt);
+        string Reference() => string.Create(CultureInfo.InvariantCulture, $"{response}[{index}]");
+
         try
         {
             var read = ApiItemFields.Read(item, plans, fetchedAt, listing.ZeroMarketCapIsUnknown);
             var clean = read.Problems.Count == 0;
             if (clean && read is { Id: { } id, LastUpdated: { } lastUpdated } && state.IsUnchanged(id, lastUpdated))
             {
+                // Skipped before its raw payload is made: no text copy, no hash.
                 Skipped++;
                 state.Saw(id, lastUpdated, read.LastUpdatedAt, clean);
                 return null;
             }
 
             state.Saw(read.Id, read.LastUpdated, read.LastUpdatedAt, clean);
-            return new SourceRecord(listing.Stream, reference, read.Id ?? RawId(item), raw, read.Fields, read.Problems, null);
+            return new SourceRecord(listing.Stream, Reference(), read.Id ?? RawId(item), Raw(item, fetchedAt), read.Fields, read.Problems, null);
         }
 #pragma warning disable CA1031 // One unreadable item becomes a rejected record; the run goes on.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            var reference = Reference();
             LogItemError(ex, listing.Source, reference);
-            return new SourceRecord(listing.Stream, reference, RawId(item), raw, null, [$"item could not be read: {ex.GetType().Name}: {ex.Message}"], null);
+            return new SourceRecord(listing.Stream, reference, RawId(item), Raw(item, fetchedAt), null, [$"item could not be read: {ex.GetType().Name}: {ex.Message}"], null);
         }
+    }
+
+    private static RawPayload Raw(JsonElement item, DateTimeOffset fetchedAt)
+    {
+        var bytes = JsonMarshal.GetRawUtf8Value(item);
+        return new RawPayload(Encoding.UTF8.GetString(bytes), null, SHA256.HashData(bytes), fetchedAt);
     }
 
     private static string? RawId(JsonElement item) =>

@@ -120,7 +120,10 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
             fingerprinter.AdvanceTo(start + reader.ByteOffset);
             if (previous is not null)
             {
-                yield return Complete(csv, previous, checkpointAt.At(fingerprinter, rows, conventions));
+                // The fingerprint costs two hash finalizations and a state text: only the runner knows which row ends a
+                // batch, so it asks for that row's checkpoint, before the next row moves the fingerprinter on.
+                var rowsBefore = rows;
+                yield return Complete(csv, previous, null) with { CheckpointOnDemand = () => checkpointAt.At(fingerprinter, rowsBefore, conventions) };
             }
 
             rows++;
@@ -206,7 +209,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
             checkpoint);
     }
 
-    private static SourceRecord Complete(CsvFile csv, CsvMappedRow row, Checkpoint checkpoint) =>
+    private static SourceRecord Complete(CsvFile csv, CsvMappedRow row, Checkpoint? checkpoint) =>
         new(csv.Stream, row.Reference, row.SourceRecordId, row.Raw, row.Fields, row.Problems, checkpoint);
 
     /// <summary>A line of nothing but spaces and tabs is blank too (CsvHelper skips only empty lines).</summary>

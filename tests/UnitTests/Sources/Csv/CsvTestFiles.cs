@@ -35,7 +35,8 @@ internal static class CsvSourceHarness
         var items = new List<SourceItem>();
         await foreach (var item in source.ReadAsync(context, CancellationToken.None))
         {
-            items.Add(item);
+            // As the runner would for a record that ends a batch: every row's checkpoint, before reading on.
+            items.Add(item is SourceRecord record ? record with { CheckpointAfter = record.ReachedCheckpoint(), CheckpointOnDemand = null } : item);
         }
 
         return items;

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Kasparro.Application.Ingestion.Ports;
+
+namespace Kasparro.Infrastructure.Persistence;
+
+/// <summary>
+/// A batch's raw records, one per content (the first one read), and the 64-bit key each would be stored under
+/// (migration 0005): the first 8 bytes of the content hash, big-endian, the same number as the migration's
+/// <c>('x' || encode(substring(content_hash FROM 1 FOR 8), 'hex'))::bit(64)::bigint</c>.
+/// </summary>
+internal sealed class RawRows
+{
+    private readonly List<RawRecord> _records;
+
+    private RawRows(List<RawRecord> records) => _records = records;
+
+    public int Count => _records.Count;
+
+    public static RawRows Distinct(IReadOnlyList<RawRecord> raw)
+    {
+        var seen = new HashSet<ReadOnlyMemory<byte>>(raw.Count, ContentHashComparer.Instance);
+        var records = new List<RawRecord>(raw.Count);
+        foreach (var record in raw)
+        {
+            if (seen.Add(record.Payload.ContentHash))
+            {
+                records.Add(record);
+            }
+        }
+
+        return new RawRows(records);
+    }
+
+    /// <summary>The key of a content hash; none for a hash shorter than 8 bytes (such content is found by its hash).</summary>
+    public static long? KeyOf(ReadOnlyMemory<byte> hash) =>
+        hash.Length >= sizeof(long) ? BinaryPrimitives.ReadInt64BigEndian(hash.Span) : null;
+
+    public long[] Keys()
+    {
+        var keys = new List<long>(_records.Count);
+        foreach (var record in _records)
+        {
+            if (KeyOf(record.Payload.ContentHash) is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
+    }
+
+    public byte[][] Hashes()
+    {
+        var hashes = new byte[_records.Count][];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            var hash = _records[i].Payload.ContentHash;
+            hashes[i] = MemoryMarshal.TryGetArray(hash, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : hash.ToArray();
+        }
+
+        return hashes;
+    }
+
+    /// <summary>Every record with its own key, for a batch expected to hold no stored content.</summary>
+    public List<(RawRecord Record, long? Key)> WithOwnKeys() => _records.ConvertAll(r => (r, KeyOf(r.Payload.ContentHash)));
+
+    /// <summary>
+    /// The records whose content is not stored yet, each with the key to store it under, or none when its key is held
+    /// by other content (stored, or earlier in this batch): a 64-bit collision, kept unique by the full hash instead.
+    /// </summary>
+    public List<(RawRecord Record, long? Key)> Keep(IReadOnlyList<(long? Key, byte[] Hash)> stored)
+    {
+        var storedHashes = new HashSet<ReadOnlyMemory<byte>>(stored.Count, ContentHashComparer.Instance);
+        var takenKeys = new HashSet<long>(_records.Count + stored.Count);
+        foreach (var (key, hash) in stored)
+        {
+            storedHashes.Add(hash);
+            if (key is { } taken)
+            {
+                takenKeys.Add(taken);
+            }
+        }
+
+        var kept = new List<(RawRecord, long?)>(_records.Count);
+        foreach (var record in _records)
+        {
+            if (storedHashes.Contains(record.Payload.ContentHash))
+            {
+                continue;
+            }
+
+            var key = KeyOf(record.Payload.ContentHash);
+            kept.Add((record, key is { } k && takenKeys.Add(k) ? k : null));
+        }
+
+        return kept;
+    }
+}
+
+/// <summary>What a batch found already stored: raw contents (key, full hash) and quote keys (source asset id, UTC ticks).</summary>
+internal sealed record StoredRows(IReadOnlyList<(long? Key, byte[] Hash)> Raw, IReadOnlySet<(string SourceAssetId, long ObservedAtTicks)> Quotes)
+{
+    public static StoredRows None { get; } = new([], new HashSet<(string, long)>());
+}
+
+/// <summary>Content hashes compared by their bytes.</summary>
+internal sealed class ContentHashComparer : IEqualityComparer<ReadOnlyMemory<byte>>
+{
+    public static ContentHashComparer Instance { get; } = new();
+
+    public bool Equals(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Span.SequenceEqual(y.Span);
+
+    public int GetHashCode(ReadOnlyMemory<byte> obj) =>
+        obj.Length >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(obj.Span) : HashCode.Combine(obj.Length, obj.Length > 0 ? obj.Span[0] : 0);
+}
