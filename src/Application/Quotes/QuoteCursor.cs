@@ -1,39 +1,27 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
+using Kasparro.Application.Common.Queries;
 
 namespace Kasparro.Application.Quotes;
 
 /// <summary>
-/// The opaque <c>cursor</c> of <c>GET /v1/data</c>: base64url of a small JSON array holding a format version, the sort
-/// and filter it was made under, and the last row's position. It is opaque to clients but not secret; a cursor that
-/// does not decode, or that was made under another sort or other filters, is a 400, never a wrong page.
+/// The <c>cursor</c> of <c>GET /v1/data</c>: an <see cref="OpaqueCursor"/> scoped to the sort and the filters, whose
+/// position is the last row's sort value and key. One made under another sort or other filters is a 400.
 /// </summary>
 public static class QuoteCursor
 {
-    private const int Version = 1;
-
     public static string Encode(QuoteSort sort, QuoteFilter filter, QuotePosition position)
     {
         ArgumentNullException.ThrowIfNull(sort);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(position);
-
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        return OpaqueCursor.Encode(sort.ToString(), filter.Fingerprint(), json =>
         {
-            json.WriteStartArray();
-            json.WriteNumberValue(Version);
-            json.WriteStringValue(sort.ToString());
-            json.WriteStringValue(filter.Fingerprint());
             WriteValue(json, sort.Field, position.Value);
             json.WriteStringValue(position.Source);
             json.WriteStringValue(position.SourceAssetId);
             json.WriteNumberValue(position.ObservedAt.UtcTicks);
-            json.WriteEndArray();
-        }
-
-        return Base64Url.EncodeToString(buffer.ToArray());
+        });
     }
 
     /// <summary>The position, or an error saying why the cursor cannot be used with this sort and filter.</summary>
@@ -41,51 +29,31 @@ public static class QuoteCursor
     {
         ArgumentNullException.ThrowIfNull(sort);
         ArgumentNullException.ThrowIfNull(filter);
-        position = null;
-        error = "is not a cursor this API issued";
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 2048 || !Base64Url.IsValid(text))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(Base64Url.DecodeFromChars(text));
-            var items = document.RootElement;
-            if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != 7 || !items[0].TryGetInt32(out var version) || version != Version)
+        QuotePosition? read = null;
+        var opened = OpaqueCursor.TryOpen(
+            text,
+            sort.ToString(),
+            filter.Fingerprint(),
+            positionItems: 4,
+            issued => $"was issued for sort '{issued}', not '{sort}'; start again without a cursor",
+            "was issued for other filters; start again without a cursor",
+            items =>
             {
-                return false;
-            }
+                if (!TryReadValue(items[0], sort.Field, out var value)
+                    || items[1].ValueKind != JsonValueKind.String || items[1].GetString() is not { } source
+                    || items[2].ValueKind != JsonValueKind.String || items[2].GetString() is not { } sourceAssetId
+                    || !OpaqueCursor.TryReadTicks(items[3], out var observedAt))
+                {
+                    return false;
+                }
 
-            if (items[1].GetString() != sort.ToString())
-            {
-                error = $"was issued for sort '{items[1].GetString()}', not '{sort}'; start again without a cursor";
-                return false;
-            }
-
-            if (items[2].GetString() != filter.Fingerprint())
-            {
-                error = "was issued for other filters; start again without a cursor";
-                return false;
-            }
-
-            if (!TryReadValue(items[3], sort.Field, out var value)
-                || items[4].GetString() is not { } source
-                || items[5].GetString() is not { } sourceAssetId
-                || !items[6].TryGetInt64(out var ticks)
-                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return false;
-            }
-
-            position = new QuotePosition(value, source, sourceAssetId, new DateTimeOffset(ticks, TimeSpan.Zero));
-            error = null;
-            return true;
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-        {
-            return false;
-        }
+                read = new QuotePosition(value, source, sourceAssetId, observedAt);
+                return true;
+            },
+            out var reason);
+        position = opened ? read : null;
+        error = opened ? null : reason;
+        return opened;
     }
 
     private static void WriteValue(Utf8JsonWriter json, QuoteSortField field, QuoteSortValue value)
@@ -119,10 +87,9 @@ public static class QuoteCursor
         switch (field)
         {
             case QuoteSortField.ObservedAt:
-                if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var ticks)
-                    && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
+                if (OpaqueCursor.TryReadTicks(element, out var at))
                 {
-                    value = new QuoteSortValue(new DateTimeOffset(ticks, TimeSpan.Zero), null, null);
+                    value = new QuoteSortValue(at, null, null);
                     return true;
                 }
 

@@ -34,7 +34,7 @@ public sealed record QuoteFilter(
             string.Join(',', Sources.Order(StringComparer.Ordinal)),
             From?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
             To?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).AsSpan(0, 6));
+        return Common.Queries.OpaqueCursor.Fingerprint(text);
     }
 }
 

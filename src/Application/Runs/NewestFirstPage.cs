@@ -1,9 +1,5 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Kasparro.Application.Common.Queries;
-using Kasparro.Domain.Markets;
 
 namespace Kasparro.Application.Runs;
 
@@ -86,30 +82,20 @@ public sealed record ListPagination(int Limit, int? Offset, int Returned, long T
 public sealed record PagePosition(DateTimeOffset At, string Key);
 
 /// <summary>
-/// The opaque <c>cursor</c> of the operations lists: base64url of a JSON array (format version, list kind, a
-/// fingerprint of the source filter, the position). A cursor from another list or other filters is a 400.
+/// The <c>cursor</c> of the operations lists: an <see cref="OpaqueCursor"/> scoped to the list kind and the source
+/// filter, whose position is the last row's timestamp and key. A cursor from another list or other filters is a 400.
 /// </summary>
 public static class PageCursor
 {
-    private const int Version = 1;
-
     public static string Encode(string kind, IReadOnlyList<string> sources, PagePosition position)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(position);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        return OpaqueCursor.Encode(kind, Fingerprint(sources), json =>
         {
-            json.WriteStartArray();
-            json.WriteNumberValue(Version);
-            json.WriteStringValue(kind);
-            json.WriteStringValue(Fingerprint(sources));
             json.WriteNumberValue(position.At.UtcTicks);
             json.WriteStringValue(position.Key);
-            json.WriteEndArray();
-        }
-
-        return Base64Url.EncodeToString(buffer.ToArray());
+        });
     }
 
     public static bool TryDecode(
@@ -117,95 +103,28 @@ public static class PageCursor
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(isKey);
-        position = null;
-        error = "is not a cursor this API issued";
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 512 || !Base64Url.IsValid(text))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(Base64Url.DecodeFromChars(text));
-            var items = document.RootElement;
-            if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != 5
-                || items[0].ValueKind != JsonValueKind.Number || !items[0].TryGetInt32(out var version) || version != Version
-                || items[1].ValueKind != JsonValueKind.String || items[1].GetString() != kind)
+        PagePosition? read = null;
+        var opened = OpaqueCursor.TryOpen(
+            text,
+            kind,
+            Fingerprint(sources),
+            positionItems: 2,
+            scopeMismatch: null,
+            "was issued for another 'source' filter; start again without a cursor",
+            items =>
             {
-                return false;
-            }
+                if (!OpaqueCursor.TryReadTicks(items[0], out var at) || items[1].ValueKind != JsonValueKind.String || items[1].GetString() is not { } key || !isKey(key))
+                {
+                    return false;
+                }
 
-            if (items[2].ValueKind != JsonValueKind.String || items[2].GetString() != Fingerprint(sources))
-            {
-                error = "was issued for another 'source' filter; start again without a cursor";
-                return false;
-            }
-
-            if (items[3].ValueKind != JsonValueKind.Number || !items[3].TryGetInt64(out var ticks)
-                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
-                || items[4].ValueKind != JsonValueKind.String || items[4].GetString() is not { } key || !isKey(key))
-            {
-                return false;
-            }
-
-            position = new PagePosition(new DateTimeOffset(ticks, TimeSpan.Zero), key);
-            return true;
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-        {
-            return false;
-        }
+                read = new PagePosition(at, key);
+                return true;
+            },
+            out error);
+        position = opened ? read : null;
+        return opened;
     }
 
-    private static string Fingerprint(IReadOnlyList<string> sources) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', sources.Order(StringComparer.Ordinal)))).AsSpan(0, 6));
-}
-
-/// <summary>The <c>source</c> parameter of the operations endpoints: one source or a comma list, each a known source.</summary>
-public static class SourceFilter
-{
-    public static IReadOnlyList<string> Parse(string? text, IDictionary<string, List<string>> errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        var sources = QueryText.SplitList(text).Select(s => s.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var unknown in sources.Where(s => !SourceNames.IsKnown(s)))
-        {
-            errors.AddError("source", $"'{(unknown.Length <= 40 ? unknown : unknown[..40] + "…")}' is not a source; known: {string.Join(", ", SourceNames.All)}");
-        }
-
-        return sources;
-    }
-}
-
-/// <summary>Error collection by parameter name, shared by the operations validators and handlers.</summary>
-public static class ParameterErrors
-{
-    public static IDictionary<string, List<string>> Create() => new Dictionary<string, List<string>>(StringComparer.Ordinal);
-
-    public static void AddError(this IDictionary<string, List<string>> errors, string name, string message)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (!errors.TryGetValue(name, out var list))
-        {
-            errors[name] = list = [];
-        }
-
-        list.Add(message);
-    }
-
-    public static void ReportTo<T>(this IDictionary<string, List<string>> errors, FluentValidation.ValidationContext<T> context)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        ArgumentNullException.ThrowIfNull(context);
-        foreach (var (name, messages) in errors)
-        {
-            foreach (var message in messages)
-            {
-                context.AddFailure(name, message);
-            }
-        }
-    }
-
-    public static IReadOnlyDictionary<string, string[]> ToReadOnly(this IDictionary<string, List<string>> errors) =>
-        errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    private static string Fingerprint(IReadOnlyList<string> sources) => OpaqueCursor.Fingerprint(string.Join(',', sources.Order(StringComparer.Ordinal)));
 }

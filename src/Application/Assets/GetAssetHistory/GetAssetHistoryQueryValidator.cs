@@ -1,6 +1,5 @@
 using FluentValidation;
 using Kasparro.Application.Common.Queries;
-using Kasparro.Domain.Markets;
 
 namespace Kasparro.Application.Assets.GetAssetHistory;
 
@@ -14,10 +13,9 @@ public sealed class GetAssetHistoryQueryValidator : AbstractValidator<GetAssetHi
             .WithMessage(q => AssetLocator.Validate(q.TickerOrId) ?? string.Empty);
         RuleFor(q => q.Source).Custom((text, context) =>
         {
-            foreach (var source in QueryText.SplitList(text).Where(s => !SourceNames.IsKnown(s.ToLowerInvariant())))
-            {
-                context.AddFailure("source", $"'{source}' is not a source; known: {string.Join(", ", SourceNames.All)}");
-            }
+            var errors = ParameterErrors.Create();
+            SourceFilter.Parse(text, errors);
+            errors.ReportTo(context);
         });
         RuleFor(q => q.From)
             .Must(t => QueryText.TryParseTimestamp(t, out _))

@@ -11,10 +11,7 @@ public sealed class GetQuotesQueryValidator : AbstractValidator<GetQuotesQuery>
         {
             foreach (var (name, messages) in QuoteRequest.Parse(query).Errors)
             {
-                foreach (var message in messages)
-                {
-                    context.AddFailure(name, message);
-                }
+                Array.ForEach(messages, message => context.AddFailure(name, message));
             }
         });
     }

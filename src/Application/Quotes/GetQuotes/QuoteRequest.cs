@@ -9,7 +9,7 @@ namespace Kasparro.Application.Quotes.GetQuotes;
 /// </summary>
 public sealed class QuoteRequest
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly IDictionary<string, List<string>> _errors = ParameterErrors.Create();
 
     private QuoteRequest()
     {
@@ -17,7 +17,7 @@ public sealed class QuoteRequest
 
     public QuoteSpecification? Specification { get; private set; }
 
-    public IReadOnlyDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string[]> Errors => _errors.ToReadOnly();
 
     public static QuoteRequest Parse(GetQuotesQuery query)
     {
@@ -64,11 +64,7 @@ public sealed class QuoteRequest
             }
         }
 
-        var sources = QueryText.SplitList(query.Source).Select(s => s.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var unknown in sources.Where(s => !SourceNames.IsKnown(s)))
-        {
-            Add("source", $"'{Shorten(unknown)}' is not a source; known: {string.Join(", ", SourceNames.All)}");
-        }
+        var sources = SourceFilter.Parse(query.Source, _errors);
 
         var from = ParseTimestamp(query.From, "from");
         var to = ParseTimestamp(query.To, "to");
@@ -131,15 +127,7 @@ public sealed class QuoteRequest
         return null;
     }
 
-    private void Add(string name, string message)
-    {
-        if (!_errors.TryGetValue(name, out var list))
-        {
-            _errors[name] = list = [];
-        }
-
-        list.Add(message);
-    }
+    private void Add(string name, string message) => _errors.AddError(name, message);
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

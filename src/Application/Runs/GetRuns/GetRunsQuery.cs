@@ -1,4 +1,5 @@
 using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Queries;
 using Kasparro.Application.Runs.Ports;
 
 namespace Kasparro.Application.Runs.GetRuns;

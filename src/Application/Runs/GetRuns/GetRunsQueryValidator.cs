@@ -1,4 +1,5 @@
 using FluentValidation;
+using Kasparro.Application.Common.Queries;
 
 namespace Kasparro.Application.Runs.GetRuns;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Queries;
 using Kasparro.Application.Runs;
 using Kasparro.Application.SchemaDrift.Ports;
 

@@ -1,5 +1,5 @@
 using FluentValidation;
-using Kasparro.Application.Runs;
+using Kasparro.Application.Common.Queries;
 
 namespace Kasparro.Application.SchemaDrift.GetSchemaDrift;
 
