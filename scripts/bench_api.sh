@@ -64,9 +64,8 @@ psql_bench() { "$PG_BINDIR/psql" -h 127.0.0.1 -p "$BENCH_PORT" -U "$BENCH_USER" 
 
 publish_app() {
     ensure_dotnet || die "the .NET SDK is required"
-    log "publishing src/WebApi to $BENCH_APP (Release)"
-    dotnet publish src/WebApi/Kasparro.WebApi.csproj -c Release -o "$BENCH_APP" --nologo --disable-build-servers -v quiet \
-        >"$BENCH_LOGS/publish.log" 2>&1 || { tail -n 30 "$BENCH_LOGS/publish.log" >&2; die "dotnet publish failed"; }
+    log "publishing src/WebApi to $BENCH_APP (Release, ReadyToRun)"
+    publish_webapi "$BENCH_APP" 2>"$BENCH_LOGS/publish.log" || { tail -n 30 "$BENCH_LOGS/publish.log" >&2; die "dotnet publish failed"; }
 }
 
 # --- the data: 1,000 assets, quotes spread evenly, three sources ---------------------------------------------------

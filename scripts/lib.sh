@@ -91,6 +91,17 @@ ensure_dotnet() {
     fi
 }
 
+# publish_webapi OUT_DIR: the app, framework-dependent, precompiled ReadyToRun for this machine's runtime, so a
+# fresh process (an `ingest` verb, a restarted server) runs native code from its first call instead of waiting on
+# the JIT. Output goes to stderr.
+publish_webapi() {
+    local rid
+    rid="$(dotnet --info 2>/dev/null | awk '/^ *RID:/ { print $2; exit }')"
+    [[ -n $rid ]] || rid=linux-x64
+    dotnet publish "$ROOT/src/WebApi/Kasparro.WebApi.csproj" -c Release -o "$1" -r "$rid" --self-contained false \
+        -p:PublishReadyToRun=true --nologo --disable-build-servers -v quiet >&2
+}
+
 # True when a Docker engine answers and the compose plugin works. KASPARRO_MODE=native|docker
 # forces the choice.
 docker_available() {

@@ -38,8 +38,7 @@ up_native() {
     ensure_dotnet || die "the .NET SDK is required for native mode"
     bash "$ROOT/scripts/scalar/fetch.sh"
     log "publishing src/WebApi to .data/app"
-    dotnet publish src/WebApi/Kasparro.WebApi.csproj -c Release -o "$APP_DIR" \
-        --nologo --disable-build-servers -v quiet >&2 || die "dotnet publish failed"
+    publish_webapi "$APP_DIR" || die "dotnet publish failed"
 
     [[ -f $APP_LOG ]] && mv -f "$APP_LOG" "$APP_LOG.1"
     log "starting the app (log: .data/app.log)"

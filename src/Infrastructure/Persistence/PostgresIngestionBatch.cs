@@ -53,9 +53,14 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         FROM wanted w JOIN asset_sources m USING (source, source_asset_id)
         """;
 
+    /// <summary>
+    /// The assets of the batch's tickers ($3) and of its mapped keys. The tickers are a hashed semi-join, never
+    /// <c>= ANY($3)</c>: on a table not yet analyzed (a first load) the planner would test each asset against the
+    /// whole array, thousands of comparisons per row.
+    /// </summary>
     private const string AssetsSql = $"""
         {WantedKeysCte}
-        SELECT a.id, a.ticker, a.name, a.market_cap_usd, a.created_at FROM assets a WHERE a.ticker = ANY($3::text[])
+        SELECT a.id, a.ticker, a.name, a.market_cap_usd, a.created_at FROM assets a WHERE a.ticker IN (SELECT unnest($3::text[]))
         UNION
         SELECT a.id, a.ticker, a.name, a.market_cap_usd, a.created_at
         FROM assets a

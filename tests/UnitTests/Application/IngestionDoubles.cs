@@ -12,6 +12,8 @@ internal sealed class ScriptedSource(string name, IReadOnlyList<SourceItem> item
 {
     public string Name => name;
 
+    public int? PreferredBatchSize { get; init; }
+
     public SourceReadContext? LastContext { get; private set; }
 
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -31,6 +31,22 @@ public sealed class SourceRunnerTests
         _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
     }
 
+    [Theory]
+    [InlineData(2, 3, 2)] // the source wants fewer than the setting: its size wins
+    [InlineData(10, 3, 3)] // the setting is smaller: it caps the source's wish
+    [InlineData(4, 10, 4)]
+    public async Task Run_CutsBatchesAtTheSmallerOfTheSettingAndTheSourcesPreference(int preferred, int setting, int expectedBatchSize)
+    {
+        var source = new ScriptedSource("coinpaprika", Records(7)) { PreferredBatchSize = preferred };
+
+        var result = await Runner(batchSize: setting).RunAsync(source, Command(), CancellationToken.None);
+
+        result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
+        var batches = (7 + expectedBatchSize - 1) / expectedBatchSize;
+        _store.Commits.ShouldBe(2 * batches, "each batch commits its identity decisions, then its data");
+        _store.Checkpoints.Select(c => c.Rows).ShouldBe(Enumerable.Range(1, batches).Select(b => (long)Math.Min(7, b * expectedBatchSize)));
+    }
+
     [Fact]
     public async Task Run_WhenCheckpointsComeOnDemand_AsksOnlyForTheOneThatEndsEachBatch()
     {

@@ -11,6 +11,12 @@ public interface IIngestionSource
     /// <summary>The source's stored name, one of <see cref="Kasparro.Domain.Markets.SourceNames"/>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The most records the source wants in one batch, when fewer than the configured batch size suit it: an API
+    /// listing arrives all at once, and smaller batches let its first records be written while the rest are parsed.
+    /// </summary>
+    int? PreferredBatchSize => null;
+
     IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, CancellationToken cancellationToken);
 }
 

@@ -192,6 +192,7 @@ public sealed partial class SourceRunner(
         IIngestionSource source, SourceReadContext context, TickerAliases aliases, long? failAfter, ChannelWriter<PreparedBatch> output, CancellationToken cancellationToken)
     {
         var batch = new PreparedBatch();
+        var batchSize = Math.Min(settings.BatchSize, source.PreferredBatchSize ?? int.MaxValue);
         try
         {
             long records = 0;
@@ -219,7 +220,7 @@ public sealed partial class SourceRunner(
                 }
 
                 var limitReached = failAfter is { } limit && records >= limit;
-                if (batch.RecordCount >= settings.BatchSize || limitReached)
+                if (batch.RecordCount >= batchSize || limitReached)
                 {
                     if (onDemand is not null)
                     {

@@ -25,8 +25,6 @@ internal sealed partial class ApiJsonResponse : IAsyncDisposable
     private const int ErrorBodyLimit = 16 * 1024;
     private const int ReasonLength = 200;
 
-    private static readonly JsonSerializerOptions ItemOptions = new() { DefaultBufferSize = 64 * 1024 };
-
     private readonly HttpResponseMessage response;
     private readonly PipeReader body;
     private readonly ApiSourceSettings settings;
@@ -72,42 +70,58 @@ internal sealed partial class ApiJsonResponse : IAsyncDisposable
     }
 
     /// <summary>
-    /// The array's items in order. A body that ends early, stalls for longer than one attempt may take, or breaks
-    /// the JSON throws after every complete item before the break was yielded.
+    /// The array's items in order, each parsed as soon as its last byte has arrived. A body that ends early, stalls for
+    /// longer than one attempt may take, or breaks the JSON throws after every complete item before the break was
+    /// yielded.
     /// </summary>
     public async IAsyncEnumerable<JsonElement> ReadItemsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var items = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body.AsStream(leaveOpen: true), ItemOptions, idle.Token);
-        await using var enumerator = items.GetAsyncEnumerator(idle.Token);
+        var splitter = new JsonArraySplitter();
+        var items = new List<JsonElement>();
         long count = 0;
-        while (true)
+        while (!splitter.Ended)
         {
             idle.CancelAfter(settings.AttemptTimeout);
+            ReadResult read;
             try
             {
-                if (!await enumerator.MoveNextAsync())
-                {
-                    break;
-                }
+                read = await body.ReadAsync(idle.Token);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw Unavailable($"{settings.Source} stopped sending the body of {Request} (nothing for {Seconds(settings.AttemptTimeout)} s) after {count} complete items", ex);
-            }
-            catch (JsonException ex)
-            {
-                throw Unavailable($"the body of {Request} from {settings.Source} is cut short or malformed after {count} complete items: {ex.Message}", ex);
             }
             catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
             {
                 throw Unavailable($"the body of {Request} from {settings.Source} broke off after {count} complete items: {Describe(ex)}", ex);
             }
 
-            count++;
-            yield return enumerator.Current;
-        }
+            SequencePosition consumed;
+            JsonException? malformed = null;
+            try
+            {
+                consumed = splitter.Split(read.Buffer, read.IsCompleted, items);
+            }
+            catch (JsonException ex)
+            {
+                consumed = read.Buffer.Start;
+                malformed = ex;
+            }
 
+            body.AdvanceTo(consumed, read.Buffer.End);
+            foreach (var item in items)
+            {
+                count++;
+                yield return item;
+            }
+
+            items.Clear();
+            if (malformed is not null)
+            {
+                throw Unavailable($"the body of {Request} from {settings.Source} is cut short or malformed after {count} complete items: {malformed.Message}", malformed);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

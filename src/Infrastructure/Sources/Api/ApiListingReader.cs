@@ -11,7 +11,15 @@ using Microsoft.Extensions.Logging;
 namespace Kasparro.Infrastructure.Sources.Api;
 
 /// <summary>What an API source reads in one listing: its stream, expected shape and quirks.</summary>
-internal sealed record ApiListing(string Source, string Stream, ApiSchema Schema, bool ZeroMarketCapIsUnknown);
+internal sealed record ApiListing(string Source, string Stream, ApiSchema Schema, bool ZeroMarketCapIsUnknown)
+{
+    /// <summary>
+    /// Records per batch for an API listing (<c>INGEST_BATCH_SIZE</c> still caps it): small enough that a listing of
+    /// thousands is written in several batches while the rest of the body is parsed, large enough that each batch's
+    /// round trips and commit stay a small share of its time.
+    /// </summary>
+    public const int BatchSize = 500;
+}
 
 /// <summary>
 /// Turns the responses of one listing, during one run, into source items: the first item of each response is

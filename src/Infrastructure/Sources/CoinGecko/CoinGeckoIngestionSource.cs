@@ -20,6 +20,8 @@ internal sealed partial class CoinGeckoIngestionSource(
 
     public string Name => SourceNames.CoinGecko;
 
+    public int? PreferredBatchSize => ApiListing.BatchSize;
+
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -18,6 +18,8 @@ internal sealed partial class CoinPaprikaIngestionSource(
 
     public string Name => SourceNames.CoinPaprika;
 
+    public int? PreferredBatchSize => ApiListing.BatchSize;
+
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
