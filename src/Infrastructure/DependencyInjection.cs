@@ -41,9 +41,10 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(provider => PostgresDatabase.FromConfiguration(configuration, provider.GetService<ILoggerFactory>()));
-        services.AddSingleton<NpgsqlDataSource>(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
+        // The readers' pool: no session reset between uses (see PostgresDatabase.ReadDataSource).
+        services.AddSingleton<NpgsqlDataSource>(provider => provider.GetRequiredService<PostgresDatabase>().ReadDataSource);
         services.AddDbContextPool<KasparroDbContext>((provider, options) => options
-            .UseNpgsql(provider.GetRequiredService<PostgresDatabase>().DataSource, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .UseNpgsql(provider.GetRequiredService<PostgresDatabase>().ReadDataSource, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
 
         services.AddSingleton<DatabaseMigrator>();

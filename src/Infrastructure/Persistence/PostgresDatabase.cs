@@ -17,24 +17,39 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     public const int MaxAutoPrepare = 64;
 
     private readonly Lazy<NpgsqlDataSource> _dataSource;
+    private readonly Lazy<NpgsqlDataSource> _readDataSource;
 
     /// <summary>A database at <paramref name="databaseUrl"/> (a postgres:// URL or a connection string).</summary>
     public PostgresDatabase(string databaseUrl)
-        : this(() => CreateDataSource(DatabaseUrl.ToConnectionString(databaseUrl), null))
+        : this(readOnly => CreateDataSource(DatabaseUrl.ToConnectionString(databaseUrl), null, readOnly))
     {
     }
 
-    private PostgresDatabase(Func<NpgsqlDataSource> create) =>
-        _dataSource = new Lazy<NpgsqlDataSource>(create, LazyThreadSafetyMode.ExecutionAndPublication);
+    private PostgresDatabase(Func<bool, NpgsqlDataSource> create)
+    {
+        _dataSource = new Lazy<NpgsqlDataSource>(() => create(false), LazyThreadSafetyMode.ExecutionAndPublication);
+        _readDataSource = new Lazy<NpgsqlDataSource>(() => create(true), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
-    /// <summary>Throws <see cref="ConfigurationException"/> when <c>DATABASE_URL</c> is unset or malformed.</summary>
+    /// <summary>
+    /// The pool of the writers (ingestion, locks, migrations): a connection's session state (a session advisory lock, a
+    /// setting) is reset when it goes back to the pool. Throws <see cref="ConfigurationException"/> when
+    /// <c>DATABASE_URL</c> is unset or malformed.
+    /// </summary>
     public NpgsqlDataSource DataSource => _dataSource.Value;
+
+    /// <summary>
+    /// The pool of the read side (the HTTP queries, health): statements that change no session state, so a connection
+    /// goes back to the pool without the reset statements Npgsql would otherwise send (and PostgreSQL parse and run)
+    /// before its next use; its auto-prepared statements stay prepared.
+    /// </summary>
+    public NpgsqlDataSource ReadDataSource => _readDataSource.Value;
 
     /// <summary>Reads <c>DATABASE_URL</c> when the data source is first needed, not now.</summary>
     public static PostgresDatabase FromConfiguration(IConfiguration configuration, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return new PostgresDatabase(() =>
+        return new PostgresDatabase(readOnly =>
         {
             var url = configuration["DATABASE_URL"];
             if (string.IsNullOrWhiteSpace(url))
@@ -43,12 +58,15 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
                     "DATABASE_URL is not set: give postgres://user:password@host:port/database or an Npgsql connection string (make up sets it)");
             }
 
-            return CreateDataSource(DatabaseUrl.ToConnectionString(url), loggerFactory);
+            return CreateDataSource(DatabaseUrl.ToConnectionString(url), loggerFactory, readOnly);
         });
     }
 
-    /// <summary>The data source settings every connection of the platform uses: auto-prepare on, no secrets kept.</summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory? loggerFactory)
+    /// <summary>
+    /// The data source settings every connection of the platform uses: auto-prepare on, no secrets kept; for the read
+    /// side (<paramref name="readOnly"/>), no session reset between uses.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory? loggerFactory, bool readOnly = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
@@ -57,7 +75,12 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
 
         builder.ConnectionStringBuilder.PersistSecurityInfo = false;
-        builder.Name = "kasparro";
+        if (readOnly)
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
+        builder.Name = readOnly ? "kasparro-read" : "kasparro";
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);
@@ -72,6 +95,11 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         {
             await _dataSource.Value.DisposeAsync();
         }
+
+        if (_readDataSource.IsValueCreated)
+        {
+            await _readDataSource.Value.DisposeAsync();
+        }
     }
 
     public void Dispose()
@@ -79,6 +107,11 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         if (_dataSource.IsValueCreated)
         {
             _dataSource.Value.Dispose();
+        }
+
+        if (_readDataSource.IsValueCreated)
+        {
+            _readDataSource.Value.Dispose();
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class RequestContextMiddleware(RequestDelegate next, ILogger<Reque
             return Task.CompletedTask;
         }, (context, id));
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["request_id"] = id }))
+        using (logger.BeginScope(new RequestIdScope(id)))
         {
             await next(context);
         }
@@ -39,6 +39,27 @@ public sealed class RequestContextMiddleware(RequestDelegate next, ILogger<Reque
         return context.Items.TryGetValue(StartedKey, out var started) && started is long timestamp
             ? Math.Round(Stopwatch.GetElapsedTime(timestamp).TotalMilliseconds, 3)
             : 0;
+    }
+
+    /// <summary>
+    /// The <c>request_id</c> scope: a property in JSON logs and <c>request_id=...</c> in text logs (a plain dictionary
+    /// would print its type name as the scope's message).
+    /// </summary>
+    private sealed class RequestIdScope(string id) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 1;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            index == 0 ? new KeyValuePair<string, object?>("request_id", id) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"request_id={id}";
     }
 
     /// <summary>A client id is echoed only when it is short and plain (letters, digits, <c>-_.:</c>): never log-injected.</summary>

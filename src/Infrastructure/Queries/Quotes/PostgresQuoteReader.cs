@@ -32,10 +32,10 @@ public sealed class PostgresQuoteReader(NpgsqlDataSource dataSource, TimeProvide
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3),
                 reader.GetString(4),
-                Exact(reader.GetDecimal(5)),
-                reader.IsDBNull(6) ? null : Exact(reader.GetDecimal(6)),
-                reader.IsDBNull(7) ? null : Exact(reader.GetDecimal(7)),
-                reader.IsDBNull(8) ? null : Exact(reader.GetDecimal(8)),
+                reader.GetDecimal(5),
+                reader.IsDBNull(6) ? null : reader.GetDecimal(6),
+                reader.IsDBNull(7) ? null : reader.GetDecimal(7),
+                reader.IsDBNull(8) ? null : reader.GetDecimal(8),
                 reader.GetFieldValue<DateTimeOffset>(9),
                 reader.GetFieldValue<DateTimeOffset>(10)));
         }

@@ -17,8 +17,14 @@ namespace Kasparro.Infrastructure.Queries.Quotes;
 /// </remarks>
 internal static class QuoteSql
 {
+    /// <summary>
+    /// The page's columns. Amounts come through <c>trim_scale</c>, so a price stored as 87000.000000000000000000 in its
+    /// numeric(38,18) column reads as 87000: the server drops the padding once per value instead of the app dividing
+    /// every decimal. The aliases differ from the column names so that an ORDER BY names the indexed column.
+    /// </summary>
     public const string Columns =
-        "asset_id, ticker, name, source, source_asset_id, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, observed_at, ingested_at";
+        "asset_id, ticker, name, source, source_asset_id, trim_scale(price_usd) AS price, trim_scale(market_cap_usd) AS market_cap, "
+        + "trim_scale(volume_24h_usd) AS volume_24h, trim_scale(percent_change_24h) AS percent_change, observed_at, ingested_at";
 
     public static NpgsqlCommand PageCommand(NpgsqlDataSource dataSource, QuoteSpecification specification)
     {
@@ -56,11 +62,13 @@ internal static class QuoteSql
             ? $"observed_at{direction}, source{direction}, source_asset_id{direction}"
             : $"source{direction}, source_asset_id{direction}, observed_at{direction}");
 
-        // One row more than asked: its presence says a next page exists, without a count.
-        sql.Append(" LIMIT ").Append(Add(command, specification.Limit + 1, NpgsqlDbType.Integer));
+        // One row more than asked: its presence says a next page exists, without a count. LIMIT and OFFSET are written
+        // as numbers (validated integers, never text from the request): as parameters they would leave PostgreSQL's
+        // plan cache unable to settle on a generic plan, and it would plan the statement again on every execution.
+        sql.Append(" LIMIT ").Append((specification.Limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (specification.After is null && specification.Offset > 0)
         {
-            sql.Append(" OFFSET ").Append(Add(command, specification.Offset, NpgsqlDbType.Integer));
+            sql.Append(" OFFSET ").Append(specification.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         command.CommandText = sql.ToString();

@@ -3,6 +3,7 @@ using Kasparro.Application.Assets.GetAsset;
 using Kasparro.Application.Assets.GetAssetHistory;
 using Kasparro.Application.Assets.GetAssets;
 using Microsoft.AspNetCore.Mvc;
+using Kasparro.WebApi.Http;
 
 namespace Kasparro.WebApi.Endpoints.V1;
 
@@ -35,7 +36,7 @@ public static class AssetEndpoints
         return v1;
     }
 
-    public static async Task<Ok<AssetsResponse>> GetAssets(
+    public static async Task<GeneratedJsonResult<AssetsResponse>> GetAssets(
         IMediator mediator,
         HttpContext context,
         [FromQuery(Name = "ticker")] string? ticker,
@@ -45,10 +46,10 @@ public static class AssetEndpoints
     {
         ArgumentNullException.ThrowIfNull(mediator);
         var page = await mediator.Send(new GetAssetsQuery(ticker, limit, offset), cancellationToken);
-        return TypedResults.Ok(new AssetsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
+        return new(new AssetsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetsResponse);
     }
 
-    public static async Task<Ok<AssetResponse>> GetAsset(
+    public static async Task<GeneratedJsonResult<AssetResponse>> GetAsset(
         IMediator mediator,
         HttpContext context,
         [FromRoute(Name = "ticker_or_id")] string tickerOrId,
@@ -56,10 +57,10 @@ public static class AssetEndpoints
     {
         ArgumentNullException.ThrowIfNull(mediator);
         var detail = await mediator.Send(new GetAssetQuery(tickerOrId), cancellationToken);
-        return TypedResults.Ok(new AssetResponse(detail.Asset, detail.OtherAssetsWithTicker, ResponseMeta.Of(context)));
+        return new(new AssetResponse(detail.Asset, detail.OtherAssetsWithTicker, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetResponse);
     }
 
-    public static async Task<Ok<AssetHistoryResponse>> GetAssetHistory(
+    public static async Task<GeneratedJsonResult<AssetHistoryResponse>> GetAssetHistory(
         IMediator mediator,
         HttpContext context,
         [FromRoute(Name = "ticker_or_id")] string tickerOrId,
@@ -71,7 +72,7 @@ public static class AssetEndpoints
     {
         ArgumentNullException.ThrowIfNull(mediator);
         var history = await mediator.Send(new GetAssetHistoryQuery(tickerOrId, source, from, to, interval), cancellationToken);
-        return TypedResults.Ok(new AssetHistoryResponse(history.AssetId, history.Interval, history.Points, history.Truncated, ResponseMeta.Of(context)));
+        return new(new AssetHistoryResponse(history.AssetId, history.Interval, history.Points, history.Truncated, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetHistoryResponse);
     }
 
     public sealed record AssetsResponse(IReadOnlyList<AssetView> Data, AssetsPagination Pagination, ResponseMeta Meta);

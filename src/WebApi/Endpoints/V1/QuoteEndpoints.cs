@@ -2,6 +2,7 @@ using Kasparro.Application.Quotes;
 using Kasparro.Application.Quotes.GetQuotes;
 using Kasparro.WebApi.OpenApi;
 using Microsoft.AspNetCore.Mvc;
+using Kasparro.WebApi.Http;
 
 namespace Kasparro.WebApi.Endpoints.V1;
 
@@ -23,7 +24,7 @@ public static class QuoteEndpoints
         return v1;
     }
 
-    public static async Task<Ok<QuotesResponse>> GetQuotes(
+    public static async Task<GeneratedJsonResult<QuotesResponse>> GetQuotes(
         IMediator mediator,
         HttpContext context,
         [FromQuery(Name = "ticker")] string? ticker,
@@ -39,7 +40,7 @@ public static class QuoteEndpoints
     {
         ArgumentNullException.ThrowIfNull(mediator);
         var page = await mediator.Send(new GetQuotesQuery(ticker, assetId, source, from, to, sort, limit, offset, cursor), cancellationToken);
-        return TypedResults.Ok(new QuotesResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
+        return new(new QuotesResponse(page.Data, page.Pagination, ResponseMeta.Of(context)), ApiJsonContext.Default.QuotesResponse);
     }
 
     private const string Example = """
