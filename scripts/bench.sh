@@ -211,7 +211,8 @@ run_api() {
         ms="$(json_field "$summary" duration_ms)"
         read="$(json_field "$summary" read)"
         rss="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$BENCH_LOGS/$label.time")"
-        after="$(after_response_ms "$BENCH_LOGS/$label.err")" || die "API ingest ($label): no response or run-end line in its log"
+        after="$(after_response_windows "$BENCH_LOGS/$label.err" | awk 'NR == 1 { print $1 }')"
+        [[ -n $after ]] || die "API ingest ($label): no response or run-end line in its log"
         printf -v "API_${label//-/_}" '%s' "| $label | $read | $(json_field "$summary" loaded) | $(json_field "$summary" skipped) | ${after} ms | $(thousands "$(calc "$read * 1000 / $after" %.0f)") | ${ms} ms | ${rss} MB |"
         [[ $label == api-first ]] && API_FIRST_TPS="$(calc "$read * 1000 / $after" %.0f)"
         log "API ($label): $summary"
@@ -219,27 +220,84 @@ run_api() {
     kill "$pid" 2>/dev/null || true
 }
 
-# Milliseconds from the response headers' arrival to the end of the run, from the app's JSON log (file $1).
-after_response_ms() {
+# run_api_warm: the same listing through a running server (`serve`), the way the scheduler and `POST /v1/runs` run it:
+# BENCH_API_RUNS runs (default 30) started one after the other by `POST /v1/runs`, each after a CHECKPOINT (as an
+# hourly run finds the database), from a stub that moves every ticker's last_updated on each request. Run 1 is a first
+# load in a fresh server (2,500 new assets, code not yet compiled); every later run loads 2,500 new quotes into known
+# assets: the steady state, whose figure is the median of the last 10 runs (by then the JIT has compiled the hot
+# paths). Then one run of the same listing again (every ticker unchanged). Sets API_WARM_ROWS (Markdown rows) and
+# API_WARM_TPS (the steady state's median tickers/s).
+run_api_warm() {
+    local fixture="$ROOT/tests/IntegrationTests/Sources/Fixtures/coinpaprika/tickers_usd_2500_2023-08-11.json"
+    local runs="${BENCH_API_RUNS:-30}" log="$BENCH_LOGS/api-warm.log" portfile="$BENCH_DIR/stub-move.port" token app_port stub app i
+    [[ $runs =~ ^[1-9][0-9]+$ ]] && ((runs >= 11)) || die "BENCH_API_RUNS must be at least 11 (got '$runs')"
+    rm -f "$portfile" "$portfile.hold"
+    python3 "$ROOT/scripts/bench/stub_api.py" "$fixture" "$portfile" --move &
+    stub=$!
+    for _ in $(seq 100); do [[ -s $portfile ]] && break; sleep 0.1; done
+    fresh_database bench_api_warm
+    migrate bench_api_warm
+    token="$(random_secret)"   # this process's own, never written down
+    app_port="$(free_port 58080)"
+    log "API (warm): serve on 127.0.0.1:$app_port, $runs runs by POST /v1/runs, then one on an unchanged listing"
+    : >"$log"
+    env DATABASE_URL="$(database_url_for bench_api_warm)" LOG_FORMAT=json SOURCES=coinpaprika ETL_ON_STARTUP=false \
+        ETL_INTERVAL=0 ADMIN_TOKEN="$token" PORT="$app_port" API_RATE_LIMIT=0 COINPAPRIKA_RATE_LIMIT=1000/s \
+        COINPAPRIKA_BASE_URL="http://127.0.0.1:$(cat "$portfile")/v1/" dotnet "$BENCH_APP/Kasparro.WebApi.dll" serve </dev/null >>"$log" 2>&1 &
+    app=$!
+    stop_warm() { kill "$app" "$stub" 2>/dev/null; wait "$app" 2>/dev/null || true; }
+    for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$app_port/health/live" 2>/dev/null && break; sleep 0.1; done
+    curl -fsS -o /dev/null "http://127.0.0.1:$app_port/health/live" || { stop_warm; die "the server for the warm API runs did not start (log: $log)"; }
+    for ((i = 1; i <= runs + 1; i++)); do
+        ((i <= runs)) || touch "$portfile.hold"   # the last run reads the listing it read before
+        checkpoint
+        curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+            -d '{"source":"coinpaprika"}' "http://127.0.0.1:$app_port/v1/runs" || { stop_warm; die "POST /v1/runs failed (log: $log)"; }
+        local ended=0
+        for _ in $(seq 1200); do
+            (( $(grep -c 'Run of coinpaprika ended' "$log") >= i )) && { ended=1; break; }
+            sleep 0.05
+        done
+        ((ended)) || { stop_warm; die "warm run $i did not end (log: $log)"; }
+    done
+    stop_warm
+    rm -f "$portfile.hold"
+    local windows; windows="$(after_response_windows "$log")"
+    API_WARM_ROWS="$(awk -v runs="$runs" '
+        { ms[NR] = $1; read[NR] = $2; loaded[NR] = $3; skipped[NR] = $4 }
+        END {
+            for (i = 1; i <= NR; i++) {
+                if (i > 1 && i < runs - 9) continue   # the steady state is the last 10 moving runs
+                what = i == 1 ? "first load, fresh server" : (i <= runs ? "new quotes, known assets" : "unchanged listing")
+                printf "| %d | %s | %s | %s | %s | %d ms | %.0f |\n", i, what, read[i], loaded[i], skipped[i], ms[i], read[i] * 1000 / ms[i]
+            }
+        }' <<<"$windows")"
+    API_WARM_TPS="$(awk -v runs="$runs" 'NR > runs - 10 && NR <= runs { print int($2 * 1000 / $1) }' <<<"$windows" \
+        | sort -n | awk '{ v[NR] = $1 } END { print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }')"
+}
+
+# Per run of a JSON log (file $1), in order: milliseconds from the response headers to the run's end, then read, loaded
+# and skipped.
+after_response_windows() {
     python3 - "$1" <<'PY'
-import datetime, json, sys
+import datetime, json, re, sys
 def at(line): return datetime.datetime.fromisoformat(line["Timestamp"].replace("Z", "+00:00"))
-response = end = None
+response = None
 for text in open(sys.argv[1], encoding="utf-8"):
     try:
         line = json.loads(text)
     except ValueError:
         continue
     message = line.get("Message", "")
-    if response is None and message.startswith("Received HTTP response headers"):
+    if message.startswith("Received HTTP response headers"):
         response = at(line)
-    elif message.startswith("Run of coinpaprika ended"):
-        end = at(line)
-if response is None or end is None:
-    sys.exit(1)
-print(round((end - response).total_seconds() * 1000))
+    elif message.startswith("Run of coinpaprika ended") and response is not None:
+        counts = re.search(r"read (\d+), loaded (\d+), skipped (\d+)", message)
+        print(round((at(line) - response).total_seconds() * 1000), *counts.groups())
+        response = None
 PY
 }
+
 
 # Sum of the per-batch write times the app logs at Debug level ("Batch of csv written ... in N ms").
 batch_write_seconds() {
@@ -306,7 +364,16 @@ report_api() {
     echo "$API_api_first"
     echo "$API_api_unchanged"
     echo
+    echo
     echo "First load: $(thousands "$API_FIRST_TPS") tickers/s after the response: $(pass_miss "$API_FIRST_TPS >= $TARGET_API_TPS")"
+    echo
+    echo "The same listing through a running server (\`serve\`, runs started by \`POST /v1/runs\` one after the other, each after a CHECKPOINT; the stub moves every ticker's last_updated on each request, so runs 2.. load 2,500 new quotes into known assets; the last run reads the same listing again). Run 1 and the last 10 moving runs:"
+    echo
+    echo "| run | what | read | loaded | skipped | after the response | tickers/s |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    echo "$API_WARM_ROWS"
+    echo
+    echo "Steady state (median of the last 10 moving runs): $(thousands "$API_WARM_TPS") tickers/s after the response: $(pass_miss "$API_WARM_TPS >= $TARGET_API_TPS")"
 }
 
 report() {
@@ -376,6 +443,7 @@ main() {
 
     if [[ $BENCH_ONLY == api ]]; then
         run_api
+        run_api_warm
         echo
         echo "## API ingest benchmark ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
         report_api
@@ -406,6 +474,7 @@ main() {
     fi
 
     run_api
+    run_api_warm
     sweep
     report
 }

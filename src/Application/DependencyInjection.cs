@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IIngestionProgress, NoIngestionProgress>();
         services.TryAddSingleton<IFailureClassifier, NoFailureClassifier>();
         services.TryAddSingleton<IBackgroundRuns, NoBackgroundRuns>();
+        services.TryAddSingleton<IdentityCache>();
         services.AddScoped<SourceRunner>();
         return services;
     }

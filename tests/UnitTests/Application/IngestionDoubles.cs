@@ -32,11 +32,14 @@ internal sealed class ScriptedSource(string name, IReadOnlyList<SourceItem> item
         }
     }
 
-    public static SourceRecord Record(int row, string symbol = "BTC", string? price = "100", params string[] problems)
+    public static SourceRecord Record(int row, string symbol = "BTC", string? price = "100", params string[] problems) =>
+        Record(row, symbol, price, marketCap: null, problems);
+
+    public static SourceRecord Record(int row, string symbol, string? price, decimal? marketCap, params string[] problems)
     {
         var observed = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(row);
         var json = $$"""{"row":{{row}},"symbol":"{{symbol}}"}""";
-        var fields = new RecordFields(null, symbol, "Bitcoin", price is null ? null : decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), null, null, null, observed, observed);
+        var fields = new RecordFields(null, symbol, "Bitcoin", price is null ? null : decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), marketCap, null, null, observed, observed);
         return new SourceRecord(
             "file.csv", $"file.csv:{row + 1}", null,
             new RawPayload(json, null, Encoding.UTF8.GetBytes(json), observed),
@@ -62,6 +65,12 @@ internal sealed class InMemoryStore : IIngestionStore
     public List<AssetSourceMapping> Mappings { get; } = [];
 
     public int Commits { get; private set; }
+
+    /// <summary>Identity look-ups made (each one a locked read of mappings, assets and the crosswalk).</summary>
+    public int IdentityLoads { get; private set; }
+
+    /// <summary>Every asset written, in order, as it was written (name and market cap at that moment).</summary>
+    public List<(Guid Id, decimal? MarketCapUsd)> AssetWrites { get; } = [];
 
     public int AbandonedToClose { get; set; }
 
@@ -89,18 +98,23 @@ internal sealed class InMemoryStore : IIngestionStore
     {
         private readonly List<Action> _pending = [];
 
-        public Task<IdentitySnapshot> LoadIdentityAsync(IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken) =>
-            Task.FromResult(new IdentitySnapshot([.. store.Assets], [.. store.Mappings], []));
+        public Task<IdentitySnapshot> LoadIdentityAsync(IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken)
+        {
+            store.IdentityLoads++;
+            return Task.FromResult(new IdentitySnapshot([.. store.Assets], [.. store.Mappings], []));
+        }
 
         public Task<long> WriteAsync(BatchWrite write, CancellationToken cancellationToken)
         {
             var fresh = write.Quotes.Select(q => (q.Key.Source, q.Key.SourceAssetId, q.ObservedAt)).Distinct().Where(k => !store.QuoteKeys.Contains(k)).ToList();
+            var assets = write.Assets.Select(a => (a.Id, a.MarketCapUsd)).ToList();
             _pending.Add(() =>
             {
+                store.AssetWrites.AddRange(assets);
                 store.QuoteKeys.UnionWith(fresh);
                 store.Rejections.AddRange(write.Rejections);
                 store.Checkpoints.AddRange(write.Checkpoints);
-                store.Assets.AddRange(write.Assets.Where(a => !store.Assets.Contains(a)));
+                store.Assets.AddRange(write.Assets.Where(a => store.Assets.All(stored => stored.Id != a.Id)));
                 store.Mappings.AddRange(write.Mappings);
             });
             return Task.FromResult((long)fresh.Count);

@@ -12,8 +12,10 @@ public sealed class SourceRunnerTests
     private readonly InMemoryStore _store = new();
     private readonly SwitchableLock _lock = new();
 
+    private readonly IdentityCache _identities = new();
+
     private SourceRunner Runner(int batchSize = 3) =>
-        new(_store, _lock, new IngestionSettings { BatchSize = batchSize }, new NoIngestionProgress(), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)), NullLogger<SourceRunner>.Instance);
+        new(_store, _lock, new IngestionSettings { BatchSize = batchSize }, new NoIngestionProgress(), _identities, new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)), NullLogger<SourceRunner>.Instance);
 
     private static RunIngestionCommand Command(long? failAfter = null) => new(["csv"], RunTrigger.Cli, FailAfter: failAfter);
 
@@ -26,7 +28,8 @@ public sealed class SourceRunnerTests
 
         result.Status.ShouldBe(SourceRunStatus.Succeeded);
         result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
-        _store.Commits.ShouldBe(6, "each batch commits its identity decisions, then its data");
+        _store.Commits.ShouldBe(7, "the first batch decides its one key's identity; each batch lands its raw rows, then commits its data");
+        _store.IdentityLoads.ShouldBe(1, "the later batches find the key in the identity cache");
         _store.Checkpoints.Select(c => c.Rows).ShouldBe([3L, 6L, 7L]);
         _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
     }
@@ -43,7 +46,7 @@ public sealed class SourceRunnerTests
 
         result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
         var batches = (7 + expectedBatchSize - 1) / expectedBatchSize;
-        _store.Commits.ShouldBe(2 * batches, "each batch commits its identity decisions, then its data");
+        _store.Commits.ShouldBe(1 + (2 * batches), "one identity decision (the key is then known); each batch lands its raw rows, then commits its data");
         _store.Checkpoints.Select(c => c.Rows).ShouldBe(Enumerable.Range(1, batches).Select(b => (long)Math.Min(7, b * expectedBatchSize)));
     }
 
@@ -195,5 +198,43 @@ public sealed class SourceRunnerTests
 
         _store.Assets.Count.ShouldBe(1);
         _store.Mappings.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Run_WhenAKeyIsNew_LooksItUpOnceAndRemembersItAcrossRuns()
+    {
+        List<SourceItem> items = [ScriptedSource.Record(0), ScriptedSource.Record(1, symbol: "ETH"), ScriptedSource.Record(2), ScriptedSource.Record(3, symbol: "ETH")];
+
+        await Runner(batchSize: 1).RunAsync(new ScriptedSource("csv", items), Command(), CancellationToken.None);
+        var second = await Runner(batchSize: 1).RunAsync(new ScriptedSource("csv", [ScriptedSource.Record(9), ScriptedSource.Record(10, symbol: "ETH")]), Command(), CancellationToken.None);
+
+        second.Status.ShouldBe(SourceRunStatus.Succeeded);
+        _store.IdentityLoads.ShouldBe(2, "BTC and ETH are each looked up when first met, and never again");
+        _identities.Count.ShouldBe(2);
+        _store.Mappings.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Run_WhenAKnownAssetShowsALargerMarketCap_WritesItWithoutALookUp()
+    {
+        List<SourceItem> items = [ScriptedSource.Record(0, "BTC", "100", marketCap: 10m), ScriptedSource.Record(1, "BTC", "100", marketCap: 30m), ScriptedSource.Record(2, "BTC", "100", marketCap: 20m)];
+
+        await Runner(batchSize: 1).RunAsync(new ScriptedSource("csv", items), Command(), CancellationToken.None);
+
+        _store.IdentityLoads.ShouldBe(1);
+        _store.AssetWrites.Select(w => w.MarketCapUsd).ShouldBe([10m, 30m], "a smaller market cap changes nothing and is not written");
+        _store.AssetWrites.Select(w => w.Id).Distinct().ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Run_WhenItFailsUnexpectedly_ForgetsTheIdentitiesItKnew()
+    {
+        await Runner().RunAsync(new ScriptedSource("csv", Records(2)), Command(), CancellationToken.None);
+        _identities.Count.ShouldBe(1);
+
+        var failed = await Runner().RunAsync(new ScriptedSource("csv", [], new InvalidOperationException("the database is not what it was")), Command(), CancellationToken.None);
+
+        failed.Status.ShouldBe(SourceRunStatus.Failed);
+        _identities.Count.ShouldBe(0, "a database restored under the process must not be written with identities it no longer holds");
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Threading.Channels;
 using Kasparro.Application.Common.Logging;
 using Kasparro.Application.Ingestion.Ports;
@@ -21,6 +20,7 @@ public sealed partial class SourceRunner(
     ISourceRunLock runLock,
     IngestionSettings settings,
     IIngestionProgress progress,
+    IdentityCache identities,
     TimeProvider time,
     ILogger<SourceRunner> logger)
 {
@@ -112,6 +112,7 @@ public sealed partial class SourceRunner(
 #pragma warning restore CA1031
         {
             LogRunError(ex, source.Name);
+            identities.Clear(); // the database may not be what the cache remembers (see IdentityCache)
             run.Fail(time.GetUtcNow(), $"{ex.GetType().Name}: {ex.Message}");
         }
 
@@ -132,6 +133,7 @@ public sealed partial class SourceRunner(
         var producer = Task.Run(() => PrepareAsync(source, context, aliases, command.FailAfter, batches.Writer, reading.Token), reading.Token);
         long committedRecords = 0;
         InFlight? inFlight = null;
+        Task? landing = null;
 
         // A batch is written while the one before it commits (two connections), but commits stay in order: see WriteAsync.
         async Task AwaitCommitAsync(InFlight batch)
@@ -148,8 +150,10 @@ public sealed partial class SourceRunner(
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
+                var landed = LandRawAsync(source.Name, run.Id, batch, landing ?? Task.CompletedTask, cancellationToken);
+                landing = landed;
                 var quotes = await ResolveIdentityAsync(source.Name, run.Id, batch, cancellationToken);
-                var keys = InFlight.KeysOf(batch, quotes);
+                var keys = InFlight.KeysOf(quotes);
                 if (inFlight is not null && inFlight.Keys.Overlaps(keys))
                 {
                     // The same row in both batches: the later one would wait on the earlier one's lock, so it starts after it.
@@ -157,7 +161,7 @@ public sealed partial class SourceRunner(
                     inFlight = null;
                 }
 
-                var current = new InFlight(batch.RecordCount, keys, WriteAsync(source.Name, run, batch, quotes, inFlight?.Commit ?? Task.CompletedTask, cancellationToken));
+                var current = new InFlight(batch.RecordCount, keys, WriteAsync(source.Name, run, batch, quotes, landed, inFlight?.Commit ?? Task.CompletedTask, cancellationToken));
                 if (inFlight is not null)
                 {
                     await AwaitCommitAsync(inFlight);
@@ -178,6 +182,11 @@ public sealed partial class SourceRunner(
             {
                 // Never leave a batch's transaction behind: it rolls back once the one it waits for has failed.
                 await inFlight.Commit.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            if (landing is not null)
+            {
+                await landing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             await reading.CancelAsync();
@@ -324,9 +333,11 @@ public sealed partial class SourceRunner(
     }
 
     /// <summary>
-    /// Decides the batch's assets in a short transaction of its own, under the identity lock every source shares, and
-    /// commits new assets and mappings at once so the next batch (of any source) sees them. Assets without quotes,
-    /// should the batch fail later, are harmless: a rerun maps to them again.
+    /// Decides the batch's assets. When every key is in the <see cref="IdentityCache"/>, from there: the database is
+    /// written only if an asset learned a name or a larger market cap. Otherwise in a short transaction of its own,
+    /// under the identity lock every source shares, that reads what is stored and commits new assets and mappings at
+    /// once so the next batch (of any source) sees them. Assets without quotes, should the batch fail later, are
+    /// harmless: a rerun maps to them again.
     /// </summary>
     private async Task<IReadOnlyList<Quote>> ResolveIdentityAsync(string source, Guid runId, PreparedBatch batch, CancellationToken cancellationToken)
     {
@@ -336,12 +347,40 @@ public sealed partial class SourceRunner(
         }
 
         var now = time.GetUtcNow();
-        await using var transaction = await store.BeginBatchAsync(cancellationToken);
         var keys = batch.Valid.Select(r => new SourceKey(source, r.SourceAssetId)).ToHashSet();
+        if (identities.TrySnapshot(keys) is { } known)
+        {
+            var cached = new IdentityResolver(known.Assets, known.Mappings, known.Crosswalk, settings.NameSimilarityThreshold);
+            var resolved = Resolve(source, batch, cached, now);
+            if (cached.ChangedAssets.Count > 0)
+            {
+                await using var update = await store.BeginBatchAsync(cancellationToken);
+                await update.WriteAsync(new BatchWrite(source, runId, now, [], [.. cached.ChangedAssets], [], [], [], [], []), cancellationToken);
+                await update.CommitAsync(cancellationToken);
+                identities.Remember([], cached.ChangedAssets);
+            }
+
+            return resolved;
+        }
+
+        await using var transaction = await store.BeginBatchAsync(cancellationToken);
         var tickers = batch.Valid.Select(r => r.Ticker.Value).ToHashSet(StringComparer.Ordinal);
         var snapshot = await transaction.LoadIdentityAsync(keys, tickers, cancellationToken);
         var resolver = new IdentityResolver(snapshot.Assets, snapshot.Mappings, snapshot.Crosswalk, settings.NameSimilarityThreshold);
+        var quotes = Resolve(source, batch, resolver, now);
+        if (resolver.ChangedAssets.Count > 0 || resolver.CreatedMappings.Count > 0)
+        {
+            await transaction.WriteAsync(
+                new BatchWrite(source, runId, now, [], [.. resolver.ChangedAssets], resolver.CreatedMappings, [], [], [], []), cancellationToken);
+        }
 
+        await transaction.CommitAsync(cancellationToken);
+        identities.Remember([.. snapshot.Mappings, .. resolver.CreatedMappings], [.. snapshot.Assets, .. resolver.CreatedAssets]);
+        return quotes;
+    }
+
+    private static List<Quote> Resolve(string source, PreparedBatch batch, IdentityResolver resolver, DateTimeOffset now)
+    {
         var quotes = new List<Quote>(batch.Valid.Count);
         foreach (var record in batch.Valid)
         {
@@ -352,31 +391,47 @@ public sealed partial class SourceRunner(
                 record.PercentChange24h, record.ObservedAt, record.SourceUpdatedAt));
         }
 
-        if (resolver.ChangedAssets.Count > 0 || resolver.CreatedMappings.Count > 0)
-        {
-            await transaction.WriteAsync(
-                new BatchWrite(source, runId, now, [], [.. resolver.ChangedAssets], resolver.CreatedMappings, [], [], [], []), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         return quotes;
     }
 
     /// <summary>
-    /// Writes the batch's raw rows, quotes, rejections and drift, then, once the previous batch has committed, its
-    /// checkpoint and the run's counts (rows every batch shares), and commits. So a batch never commits before the
-    /// one before it: a crash leaves a prefix of the batches committed, each with its checkpoint. When the previous
-    /// batch fails, this one rolls back.
+    /// Lands the batch's raw rows in a transaction of their own, on a connection of their own, while the batch's
+    /// identities and quotes are written on others: raw payloads first, as the contract has it, and PostgreSQL parses
+    /// the JSONB on one core while it indexes the quotes on the other. Landings go one at a time (after
+    /// <paramref name="previous"/>), so two can never wait on each other's content keys. A crash after a landing and
+    /// before its batch commits leaves raw rows whose batch is read again; being stored by content, they are not
+    /// stored twice.
     /// </summary>
-    private async Task WriteAsync(string source, IngestionRun run, PreparedBatch batch, IReadOnlyList<Quote> quotes, Task previous, CancellationToken cancellationToken)
+    private async Task LandRawAsync(string source, Guid runId, PreparedBatch batch, Task previous, CancellationToken cancellationToken)
+    {
+        await previous;
+        if (batch.Raw.Count == 0)
+        {
+            return;
+        }
+
+        await using var transaction = await store.BeginBatchAsync(cancellationToken);
+        await transaction.WriteAsync(new BatchWrite(source, runId, time.GetUtcNow(), batch.Raw, [], [], [], [], [], []), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the batch's quotes, rejections and drift, then, once its raw rows have landed and the previous batch has
+    /// committed, its checkpoint and the run's counts (rows every batch shares), and commits. So a batch never commits
+    /// before its raw rows nor before the batch before it: a crash leaves a prefix of the batches committed, each with
+    /// its checkpoint. When the landing or the previous batch fails, this one rolls back.
+    /// </summary>
+    private async Task WriteAsync(
+        string source, IngestionRun run, PreparedBatch batch, IReadOnlyList<Quote> quotes, Task rawLanded, Task previous, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await store.BeginBatchAsync(cancellationToken);
         var loaded = await transaction.WriteAsync(
-            new BatchWrite(source, run.Id, now, batch.Raw, [], [], quotes, batch.Rejections, batch.Drift, []), cancellationToken);
+            new BatchWrite(source, run.Id, now, [], [], [], quotes, batch.Rejections, batch.Drift, []), cancellationToken);
         var rejected = batch.Rejections.Count;
         var counts = new RunCounts(batch.Read, loaded, batch.Read - loaded - rejected, rejected);
 
+        await rawLanded;
         await previous;
         if (batch.Checkpoints.Count > 0)
         {
@@ -390,31 +445,23 @@ public sealed partial class SourceRunner(
         progress.BatchCommitted(source, run.Id, run.Counts);
     }
 
-    /// <summary>A batch being written: its commit, its record count, and the rows it may lock (quote keys, raw hashes).</summary>
-    private sealed record InFlight(int Records, HashSet<RowKey> Keys, Task Commit)
+    /// <summary>A batch being written: its commit, its record count, and the quote keys it may lock (raw rows land apart).</summary>
+    private sealed record InFlight(int Records, HashSet<QuoteKey> Keys, Task Commit)
     {
-        public static HashSet<RowKey> KeysOf(PreparedBatch batch, IReadOnlyList<Quote> quotes)
+        public static HashSet<QuoteKey> KeysOf(IReadOnlyList<Quote> quotes)
         {
-            var keys = new HashSet<RowKey>(quotes.Count + batch.Raw.Count);
+            var keys = new HashSet<QuoteKey>(quotes.Count);
             foreach (var quote in quotes)
             {
-                keys.Add(new RowKey(quote.Key.SourceAssetId, quote.ObservedAt.UtcTicks, 0));
-            }
-
-            foreach (var raw in batch.Raw)
-            {
-                var hash = raw.Payload.ContentHash.Span;
-                keys.Add(hash.Length >= 16
-                    ? new RowKey(null, BinaryPrimitives.ReadInt64LittleEndian(hash), BinaryPrimitives.ReadInt64LittleEndian(hash[8..]))
-                    : new RowKey(Convert.ToBase64String(hash), -1, -1));
+                keys.Add(new QuoteKey(quote.Key.SourceAssetId, quote.ObservedAt.UtcTicks));
             }
 
             return keys;
         }
     }
 
-    /// <summary>A quote key (source asset id, observed_at ticks), or a raw content (its hash's first 16 bytes; a shorter hash as text).</summary>
-    private readonly record struct RowKey(string? Text, long A, long B);
+    /// <summary>A quote's key within its source: source asset id and observed_at ticks.</summary>
+    private readonly record struct QuoteKey(string SourceAssetId, long ObservedAtTicks);
 
     private sealed class FailAfterReachedException(long limit)
         : Exception($"aborted by failure injection after committing {limit} records (--fail-after {limit})");

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Kasparro.Application.Ingestion.Ports;
+using Kasparro.Domain.Assets;
+using Kasparro.Domain.Markets;
+
+namespace Kasparro.Application.Ingestion.RunIngestion;
+
+/// <summary>
+/// The identity decisions this process has seen committed: each (source, source asset id) with its mapping, and the
+/// mapped assets as last written. A mapping never changes once stored (the first one wins, decided under the identity
+/// lock) and assets are never deleted, so a batch whose every key is known here is resolved without reading the
+/// database: no look-up and no identity transaction, unless an asset learns a name or a larger market cap, a write
+/// that is idempotent (<c>COALESCE</c>, <c>GREATEST</c>) even where another process got there first. A batch with
+/// any unknown key takes the locked look-up and then teaches the cache what it read and decided.
+/// </summary>
+/// <remarks>
+/// A run that fails for an unexpected reason empties it, so that a database restored or emptied under a running
+/// process costs one failed run, not every run after it. Beyond <see cref="Capacity"/> keys nothing more is added
+/// (the batches of those keys take the look-up, as without a cache).
+/// </remarks>
+public sealed class IdentityCache
+{
+    /// <summary>The most keys kept: far beyond the listings of the API sources, a bound for CSV files of many ids.</summary>
+    public const int Capacity = 250_000;
+
+    private readonly ConcurrentDictionary<SourceKey, AssetSourceMapping> _mappings = new();
+    private readonly ConcurrentDictionary<Guid, StoredAsset> _assets = new();
+
+    /// <summary>Keys known, for tests and diagnostics.</summary>
+    public int Count => _mappings.Count;
+
+    /// <summary>
+    /// The mappings of every key with their assets (fresh instances, the caller's to change), or <c>null</c> when a
+    /// key is not known here.
+    /// </summary>
+    public IdentitySnapshot? TrySnapshot(IReadOnlyCollection<SourceKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var mappings = new List<AssetSourceMapping>(keys.Count);
+        var assets = new Dictionary<Guid, Asset>();
+        foreach (var key in keys)
+        {
+            if (!_mappings.TryGetValue(key, out var mapping) || !_assets.TryGetValue(mapping.AssetId, out var asset))
+            {
+                return null;
+            }
+
+            mappings.Add(mapping);
+            if (!assets.ContainsKey(asset.Id))
+            {
+                assets.Add(asset.Id, asset.ToAsset());
+            }
+        }
+
+        return new IdentitySnapshot([.. assets.Values], mappings, []);
+    }
+
+    /// <summary>Notes committed mappings and assets (the assets as they now stand).</summary>
+    public void Remember(IEnumerable<AssetSourceMapping> mappings, IEnumerable<Asset> assets)
+    {
+        ArgumentNullException.ThrowIfNull(mappings);
+        ArgumentNullException.ThrowIfNull(assets);
+        foreach (var asset in assets)
+        {
+            if (_assets.Count < Capacity || _assets.ContainsKey(asset.Id))
+            {
+                _assets[asset.Id] = StoredAsset.Of(asset);
+            }
+        }
+
+        foreach (var mapping in mappings)
+        {
+            if (_mappings.Count < Capacity)
+            {
+                _mappings.TryAdd(mapping.Key, mapping);
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        _mappings.Clear();
+        _assets.Clear();
+    }
+
+    /// <summary>An asset's state, kept apart from the <see cref="Asset"/> instances that resolvers change.</summary>
+    private sealed record StoredAsset(Guid Id, Ticker Ticker, string? Name, decimal? MarketCapUsd, DateTimeOffset CreatedAt)
+    {
+        public static StoredAsset Of(Asset asset) => new(asset.Id, asset.Ticker, asset.Name, asset.MarketCapUsd, asset.CreatedAt);
+
+        public Asset ToAsset() => new(Id, Ticker, Name, MarketCapUsd, CreatedAt);
+    }
+}
