@@ -5,6 +5,7 @@
 #
 #   make bench-api                                   # 1,000,000 quotes, 32 connections, 15 s per measurement after 5 s of unmeasured API warm-up (BENCH_WARMUP_SECONDS)
 #   BENCH_QUOTES=100000 BENCH_SECONDS=5 make bench-api   # quick run
+#   BENCH_APP_ENV="DOTNET_gcServer=0" make bench-api     # extra environment for the API process (experiments)
 #
 # Targets are reported (PASS/MISS), not asserted. The summary on stdout is Markdown.
 set -euo pipefail
@@ -145,7 +146,7 @@ main() {
     port="$(free_port 18480)"
     log "starting the API on 127.0.0.1:$port"
     DATABASE_URL="$url_db" PORT="$port" ASPNETCORE_URLS="http://127.0.0.1:$port" ETL_ON_STARTUP=false ETL_INTERVAL=0 \
-        API_RATE_LIMIT=0 LOG_FORMAT=json Logging__LogLevel__Default=Warning \
+        API_RATE_LIMIT=0 LOG_FORMAT=json Logging__LogLevel__Default=Warning env ${BENCH_APP_ENV:-} \
         dotnet "$BENCH_APP/Kasparro.WebApi.dll" serve >"$BENCH_LOGS/app.log" 2>&1 &
     APP_PID_BENCH=$!
     local base="http://127.0.0.1:$port"

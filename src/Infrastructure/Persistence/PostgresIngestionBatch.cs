@@ -91,12 +91,13 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
         """;
 
     /// <summary>
-    /// Stored quotes of the batch's assets ($2) within its time range ($3..$4): a superset of its stored keys, read by
-    /// one range scan of the primary key per asset (an exact-key join would leave the plan to the estimates).
+    /// Which of the batch's quote keys ($2 source asset ids, $3 observed_at, of source $1) are stored: one probe of the
+    /// primary key per key, whatever asset each stored row belongs to.
     /// </summary>
     private const string StoredQuotesSql = """
-        SELECT source_asset_id, observed_at FROM quotes
-        WHERE source = $1 AND source_asset_id = ANY($2::text[]) AND observed_at BETWEEN $3 AND $4
+        SELECT q.source_asset_id, q.observed_at
+        FROM unnest($2::text[], $3::timestamptz[]) AS k(source_asset_id, observed_at)
+        JOIN quotes q ON q.observed_at = k.observed_at AND q.source = $1 AND q.source_asset_id = k.source_asset_id
         """;
 
     private const string CopyQuotesSql = """
@@ -488,18 +489,11 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
 
         if (quotes.Count > 0)
         {
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            var from = DateTimeOffset.MaxValue;
-            var to = DateTimeOffset.MinValue;
-            foreach (var quote in quotes)
-            {
-                ids.Add(PgText.Clean(quote.Key.SourceAssetId));
-                from = quote.ObservedAt < from ? quote.ObservedAt : from;
-                to = quote.ObservedAt > to ? quote.ObservedAt : to;
-            }
-
             batch.BatchCommands.Add(Command(
-                StoredQuotesSql, Value(PgText.Clean(source)), Array(ids.ToArray()), Value(from.ToUniversalTime()), Value(to.ToUniversalTime())));
+                StoredQuotesSql,
+                Value(PgText.Clean(source)),
+                Array(quotes.Select(q => PgText.Clean(q.Key.SourceAssetId)).ToArray()),
+                Array(quotes.Select(q => q.ObservedAt.ToUniversalTime()).ToArray())));
         }
 
         var storedRaw = new List<(long? Key, byte[] Hash)>();

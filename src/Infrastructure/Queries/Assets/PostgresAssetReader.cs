@@ -162,12 +162,14 @@ public sealed class PostgresAssetReader(NpgsqlDataSource dataSource) : IAssetRea
             Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
         });
 
-        // Each source's newest quote of the asset: the newest over its mappings, each found by a primary-key seek.
+        // Each source's newest quote of the asset: the newest over its mappings, each found by reading the asset's
+        // quotes newest first (ix_quotes_asset_id_observed_at) down to the first of that mapping.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT DISTINCT ON (m.asset_id, m.source) m.asset_id, q.source, q.source_asset_id, q.price_usd, q.market_cap_usd, "
             + "q.volume_24h_usd, q.percent_change_24h, q.observed_at FROM asset_sources m "
-            + "CROSS JOIN LATERAL (SELECT * FROM quotes q WHERE q.source = m.source AND q.source_asset_id = m.source_asset_id "
-            + "ORDER BY q.observed_at DESC LIMIT 1) q WHERE m.asset_id = ANY($1) ORDER BY m.asset_id, m.source, q.observed_at DESC")
+            + "CROSS JOIN LATERAL (SELECT * FROM quotes q WHERE q.asset_id = m.asset_id AND q.source = m.source "
+            + "AND q.source_asset_id = m.source_asset_id ORDER BY q.observed_at DESC LIMIT 1) q "
+            + "WHERE m.asset_id = ANY($1) ORDER BY m.asset_id, m.source, q.observed_at DESC")
         {
             Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
         });

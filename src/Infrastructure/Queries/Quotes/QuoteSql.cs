@@ -11,7 +11,7 @@ namespace Kasparro.Infrastructure.Queries.Quotes;
 /// few distinct statements, and Npgsql's auto-prepare keeps each one prepared per connection.
 /// </summary>
 /// <remarks>
-/// Every order ends with the primary key (source, source_asset_id, observed_at), so it is total and a keyset
+/// Every order ends with the primary key's columns (source, source_asset_id, observed_at), so it is total and a keyset
 /// position is exact. All its columns run the same direction, which lets the keyset test be one row comparison that a
 /// B-tree can seek to. <c>market_cap_usd</c> may be NULL; NULLs come last in both directions.
 /// </remarks>
