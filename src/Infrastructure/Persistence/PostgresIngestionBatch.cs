@@ -560,7 +560,10 @@ internal sealed partial class PostgresIngestionBatch : IIngestionBatch
     {
         var sourceText = PgText.Clean(source);
         await using var importer = await _connection.BeginBinaryImportAsync(CopyQuotesSql, cancellationToken);
-        foreach (var quote in quotes)
+
+        // In ticker order: consecutive rows then go to neighbouring pages of the ticker index, the one index a batch of
+        // many coins writes all over (the key leads with observed_at, the asset index with ids of the same coins).
+        foreach (var quote in quotes.OrderBy(q => q.Ticker.Value, StringComparer.Ordinal))
         {
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(sourceText, NpgsqlDbType.Text, cancellationToken);

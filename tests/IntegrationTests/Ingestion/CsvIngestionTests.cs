@@ -59,6 +59,23 @@ public sealed class CsvIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_WhenBatchesRepeatContentInReverseOrder_StoresEachContentOnceAndSucceeds()
+    {
+        // Batches of 100 rows: each repeats every row of the batch before it, in the opposite order. Their raw landings
+        // would take the same content keys in opposite orders, so they must not run side by side.
+        var block = CsvFiles.Rows(tickers: 10, days: 10).TrimEnd('\n').Split('\n');
+        var reversed = block.Reverse().ToArray();
+        _files.Write("repeats.csv", CsvFiles.Header + "\n" + string.Join("\n", [.. block, .. reversed, .. block, .. reversed]) + "\n");
+
+        var run = await _app.IngestCsvAsync();
+
+        run.Status.ShouldBe(SourceRunStatus.Succeeded);
+        run.Counts.ShouldBe(new RunCounts(400, 100, 300, 0));
+        (await CountAsync("SELECT count(*) FROM raw_csv")).ShouldBe(100);
+        (await CountAsync("SELECT count(*) FROM quotes")).ShouldBe(100);
+    }
+
+    [Fact]
     public async Task Ingest_WhenFileUnchanged_SkipsWithoutAddingRows()
     {
         _files.Write("prices.csv", CsvFiles.Header + "\n" + CsvFiles.Rows(tickers: 3, days: 40));

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Threading.Channels;
 using Kasparro.Application.Common.Logging;
 using Kasparro.Application.Ingestion.Ports;
@@ -133,7 +134,8 @@ public sealed partial class SourceRunner(
         var producer = Task.Run(() => PrepareAsync(source, context, aliases, command.FailAfter, batches.Writer, reading.Token), reading.Token);
         long committedRecords = 0;
         InFlight? inFlight = null;
-        Task? landing = null;
+        Landing? landing = null;
+        var landings = new List<Task>();
 
         // A batch is written while the one before it commits (two connections), but commits stay in order: see WriteAsync.
         async Task AwaitCommitAsync(InFlight batch)
@@ -150,8 +152,9 @@ public sealed partial class SourceRunner(
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                var landed = LandRawAsync(source.Name, run.Id, batch, landing ?? Task.CompletedTask, cancellationToken);
-                landing = landed;
+                landing = Landing.After(landing, batch, previous => LandRawAsync(source.Name, run.Id, batch, previous, cancellationToken));
+                landings.Add(landing.Done);
+                var landed = landing.Done;
                 var quotes = await ResolveIdentityAsync(source.Name, run.Id, batch, cancellationToken);
                 var keys = InFlight.KeysOf(quotes);
                 if (inFlight is not null && inFlight.Keys.Overlaps(keys))
@@ -184,10 +187,7 @@ public sealed partial class SourceRunner(
                 await inFlight.Commit.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
-            if (landing is not null)
-            {
-                await landing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+            await Task.WhenAll(landings).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
             await reading.CancelAsync();
             await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -397,10 +397,9 @@ public sealed partial class SourceRunner(
     /// <summary>
     /// Lands the batch's raw rows in a transaction of their own, on a connection of their own, while the batch's
     /// identities and quotes are written on others: raw payloads first, as the contract has it, and PostgreSQL parses
-    /// the JSONB on one core while it indexes the quotes on the other. Landings go one at a time (after
-    /// <paramref name="previous"/>), so two can never wait on each other's content keys. A crash after a landing and
-    /// before its batch commits leaves raw rows whose batch is read again; being stored by content, they are not
-    /// stored twice.
+    /// the JSONB on one core while it indexes the quotes on the other. It starts after <paramref name="previous"/> (see
+    /// <see cref="Landing"/>). A crash after a landing and before its batch commits leaves raw rows whose batch is read
+    /// again; being stored by content, they are not stored twice.
     /// </summary>
     private async Task LandRawAsync(string source, Guid runId, PreparedBatch batch, Task previous, CancellationToken cancellationToken)
     {
@@ -462,6 +461,35 @@ public sealed partial class SourceRunner(
 
     /// <summary>A quote's key within its source: source asset id and observed_at ticks.</summary>
     private readonly record struct QuoteKey(string SourceAssetId, long ObservedAtTicks);
+
+    /// <summary>
+    /// A raw landing in flight. At most two run at once: each waits for the one two before it, and for the one just
+    /// before it as well when the two batches share content, since two landings inserting the same content keys in
+    /// different orders could each wait on the other's (a deadlock PostgreSQL would end by failing one).
+    /// </summary>
+    private sealed record Landing(HashSet<ContentKey> Keys, Task Done, Task Before)
+    {
+        public static Landing After(Landing? last, PreparedBatch batch, Func<Task, Task> land)
+        {
+            var keys = new HashSet<ContentKey>(batch.Raw.Count);
+            foreach (var raw in batch.Raw)
+            {
+                keys.Add(ContentKey.Of(raw.Payload.ContentHash.Span));
+            }
+
+            var previous = last is null ? Task.CompletedTask : last.Keys.Overlaps(keys) ? last.Done : last.Before;
+            return new Landing(keys, land(previous), last?.Done ?? Task.CompletedTask);
+        }
+    }
+
+    /// <summary>A content hash's first 16 bytes (a shorter hash whole, as text): equal contents have equal keys.</summary>
+    private readonly record struct ContentKey(long A, long B, string? Short)
+    {
+        public static ContentKey Of(ReadOnlySpan<byte> hash) =>
+            hash.Length >= 16
+                ? new ContentKey(BinaryPrimitives.ReadInt64LittleEndian(hash), BinaryPrimitives.ReadInt64LittleEndian(hash[8..]), null)
+                : new ContentKey(0, 0, Convert.ToBase64String(hash));
+    }
 
     private sealed class FailAfterReachedException(long limit)
         : Exception($"aborted by failure injection after committing {limit} records (--fail-after {limit})");

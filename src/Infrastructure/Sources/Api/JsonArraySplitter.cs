@@ -43,13 +43,13 @@ internal sealed class JsonArraySplitter
             }
             else
             {
-                var item = reader;
-                if (!reader.TrySkip())
+                // Parses the item when the bytes so far hold all of it; otherwise leaves the reader where it was.
+                if (!JsonElement.TryParseValue(ref reader, out var item))
                 {
                     break;
                 }
 
-                items.Add(JsonElement.ParseValue(ref item));
+                items.Add(item!.Value);
             }
 
             consumed = reader.Position;
