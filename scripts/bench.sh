@@ -8,6 +8,7 @@
 #   BENCH_ONLY=api make bench           # only the API ingest part (CoinPaprika listing from a local stub)
 #   BENCH_ONLY=csv make bench           # only the CSV part
 #   BENCH_APP_DIR=/path make bench      # measure an app published there (another commit, for an A/B) instead of publishing
+#   BENCH_PG_EXTRA="wal_buffers=64MB" make bench   # extra settings for the throwaway cluster (experiments)
 #
 # Targets are reported (PASS/MISS), not asserted: the exit code is non-zero only when something errored
 # (a failed ingest, a wrong row count, a tool missing). The summary on stdout is Markdown.
@@ -26,7 +27,7 @@ BENCH_APP="$BENCH_DIR/app"
 BENCH_LOGS="$BENCH_DIR/logs"
 BENCH_USER=bench
 BENCH_RUN_ID=00000000-0000-4000-8000-00000000b0b0
-PG_SETTINGS=(shared_buffers=256MB max_wal_size=4GB checkpoint_timeout=30min)
+PG_SETTINGS=(shared_buffers=256MB max_wal_size=4GB checkpoint_timeout=30min ${BENCH_PG_EXTRA:-})
 
 TARGET_RATIO=1.5      # ours / baseline wall time
 TARGET_RSS_MB=300     # our peak resident memory
