@@ -163,7 +163,8 @@ public sealed class PostgresAssetReader(NpgsqlDataSource dataSource) : IAssetRea
         });
 
         // Each source's newest quote of the asset: the newest over its mappings, each found by reading the asset's
-        // quotes newest first (ix_quotes_asset_id_observed_at) down to the first of that mapping.
+        // quotes newest first (ix_quotes_asset_id_observed_at) down to the first of that mapping (migration 0008 keeps
+        // the planner on that plan).
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT DISTINCT ON (m.asset_id, m.source) m.asset_id, q.source, q.source_asset_id, q.price_usd, q.market_cap_usd, "
             + "q.volume_24h_usd, q.percent_change_24h, q.observed_at FROM asset_sources m "
