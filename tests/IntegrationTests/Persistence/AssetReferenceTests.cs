@@ -1,4 +1,3 @@
-using Kasparro.Domain.Ingestion;
 using Kasparro.Infrastructure.Persistence;
 using Kasparro.IntegrationTests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,12 +17,12 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     [Fact]
     public async Task Copy_WhenAQuoteNamesNoStoredAsset_FailsTheBatchAndWritesNothing()
     {
-        var run = await StartRunAsync();
+        var run = await _store.StartRunAsync();
         var stored = Asset("REFA", "Ref A");
         var ghost = Asset("REFG", "Ref Ghost");
-        await WriteAsync(Write(run, assets: [stored], mappings: [Mapping(stored, "refa")]));
+        await _store.WriteFreshAsync(Write(run, assets: [stored], mappings: [Mapping(stored, "refa")]));
 
-        var failure = await Should.ThrowAsync<PostgresException>(() => WriteAsync(Write(run, quotes: [Quote(stored, "refa"), Quote(ghost, "refg")])));
+        var failure = await Should.ThrowAsync<PostgresException>(() => _store.WriteFreshAsync(Write(run, quotes: [Quote(stored, "refa"), Quote(ghost, "refg")])));
 
         failure.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
         failure.MessageText.ShouldContain(ghost.Id.ToString());
@@ -33,14 +32,14 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     [Fact]
     public async Task Upsert_WhenAStoredQuoteWouldMoveToNoStoredAsset_FailsTheBatch()
     {
-        var run = await StartRunAsync();
+        var run = await _store.StartRunAsync();
         var stored = Asset("REFU", "Ref U");
-        await WriteAsync(Write(run, assets: [stored], mappings: [Mapping(stored, "refu")], quotes: [Quote(stored, "refu", price: 1m)]));
+        await _store.WriteFreshAsync(Write(run, assets: [stored], mappings: [Mapping(stored, "refu")], quotes: [Quote(stored, "refu", price: 1m)]));
         var ghost = Asset("REFU", "Ref U");
 
         // The same key, newer and different: the upsert path, which would point the stored row at the ghost.
         var moved = Quote(ghost, "refu", price: 2m, sourceUpdatedAt: T0.AddHours(1));
-        var failure = await Should.ThrowAsync<PostgresException>(() => WriteAsync(Write(run, quotes: [moved])));
+        var failure = await Should.ThrowAsync<PostgresException>(() => _store.WriteFreshAsync(Write(run, quotes: [moved])));
 
         failure.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
         (await db.ScalarAsync<Guid>("SELECT asset_id FROM quotes WHERE source_asset_id = 'refu'")).ShouldBe(stored.Id);
@@ -49,10 +48,10 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     [Fact]
     public async Task Delete_WhenQuotesReferToTheAsset_IsRefused_AndAllowedOtherwise()
     {
-        var run = await StartRunAsync();
+        var run = await _store.StartRunAsync();
         var quoted = Asset("REFD", "Ref D");
         var unquoted = Asset("REFN", "Ref N");
-        await WriteAsync(Write(run, assets: [quoted, unquoted], quotes: [Quote(quoted, "refd")]));
+        await _store.WriteFreshAsync(Write(run, assets: [quoted, unquoted], quotes: [Quote(quoted, "refd")]));
 
         var failure = await Should.ThrowAsync<PostgresException>(() => db.ExecuteAsync("DELETE FROM assets WHERE id = ANY($1)", new[] { quoted.Id, unquoted.Id }));
         var deleted = await db.ExecuteAsync("DELETE FROM assets WHERE id = $1", unquoted.Id);
@@ -66,9 +65,9 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     [Fact]
     public async Task IdChange_OfAnAsset_IsRefused()
     {
-        var run = await StartRunAsync();
+        var run = await _store.StartRunAsync();
         var asset = Asset("REFI", "Ref I");
-        await WriteAsync(Write(run, assets: [asset]));
+        await _store.WriteFreshAsync(Write(run, assets: [asset]));
 
         var failure = await Should.ThrowAsync<PostgresException>(() => db.ExecuteAsync("UPDATE assets SET id = gen_random_uuid() WHERE id = $1", asset.Id));
 
@@ -78,27 +77,13 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     [Fact]
     public async Task Truncate_OfAssetsWhileQuotesExist_IsRefused()
     {
-        var run = await StartRunAsync();
+        var run = await _store.StartRunAsync();
         var asset = Asset("REFT", "Ref T");
-        await WriteAsync(Write(run, assets: [asset], quotes: [Quote(asset, "reft")]));
+        await _store.WriteFreshAsync(Write(run, assets: [asset], quotes: [Quote(asset, "reft")]));
 
         var failure = await Should.ThrowAsync<PostgresException>(() => db.ExecuteAsync("TRUNCATE assets CASCADE"));
 
         failure.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
         (await db.ScalarAsync<long>("SELECT count(*) FROM assets WHERE id = $1", asset.Id)).ShouldBe(1);
-    }
-
-    private async Task<IngestionRun> StartRunAsync()
-    {
-        var run = Run();
-        await _store.AddRunAsync(run, CancellationToken.None);
-        return run;
-    }
-
-    private async Task WriteAsync(Kasparro.Application.Ingestion.Ports.BatchWrite write)
-    {
-        await using var batch = await _store.BeginBatchAsync(CancellationToken.None);
-        await batch.WriteAsync(write, CancellationToken.None);
-        await batch.CommitAsync(CancellationToken.None);
     }
 }

@@ -335,20 +335,9 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
     }
 
     /// <summary>Writes in a transaction that has done nothing before, as the runner's data transaction does.</summary>
-    private async Task<long> WriteFreshAsync(BatchWrite write)
-    {
-        await using var batch = await _store.BeginBatchAsync(CancellationToken.None);
-        var loaded = await batch.WriteAsync(write, CancellationToken.None);
-        await batch.CommitAsync(CancellationToken.None);
-        return loaded;
-    }
+    private Task<long> WriteFreshAsync(BatchWrite write) => _store.WriteFreshAsync(write);
 
-    private async Task<IngestionRun> StartRunAsync(string source = SourceNames.Csv)
-    {
-        var run = Run(source);
-        await _store.AddRunAsync(run, CancellationToken.None);
-        return run;
-    }
+    private Task<IngestionRun> StartRunAsync(string source = SourceNames.Csv) => _store.StartRunAsync(source);
 
     private async Task<long> WriteAsync(BatchWrite write, RunCounts? progress = null)
     {

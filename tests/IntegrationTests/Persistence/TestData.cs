@@ -5,6 +5,7 @@ using Kasparro.Domain.Assets;
 using Kasparro.Domain.Ingestion;
 using Kasparro.Domain.Markets;
 using Kasparro.Domain.Quotes;
+using Kasparro.Infrastructure.Persistence;
 
 namespace Kasparro.IntegrationTests.Persistence;
 
@@ -56,4 +57,21 @@ internal static class TestData
         IReadOnlyList<SourceSchemaDrift>? drift = null,
         IReadOnlyList<Checkpoint>? checkpoints = null) =>
         new(run.Source, run.Id, DateTimeOffset.UtcNow, raw ?? [], assets ?? [], mappings ?? [], quotes ?? [], rejections ?? [], drift ?? [], checkpoints ?? []);
+
+    /// <summary>Opens a run in the store (batches refer to it).</summary>
+    public static async Task<IngestionRun> StartRunAsync(this PostgresIngestionStore store, string source = SourceNames.Csv)
+    {
+        var run = Run(source);
+        await store.AddRunAsync(run, CancellationToken.None);
+        return run;
+    }
+
+    /// <summary>Writes and commits one batch in a fresh transaction, as the runner's data transaction does.</summary>
+    public static async Task<long> WriteFreshAsync(this PostgresIngestionStore store, BatchWrite write)
+    {
+        await using var batch = await store.BeginBatchAsync(CancellationToken.None);
+        var loaded = await batch.WriteAsync(write, CancellationToken.None);
+        await batch.CommitAsync(CancellationToken.None);
+        return loaded;
+    }
 }
