@@ -232,14 +232,16 @@ run_api() {
 # run_api_warm: the same listing through a running server (`serve`), the way the scheduler and `POST /v1/runs` run it,
 # one run after the other, from a stub that moves every ticker's last_updated on each request: run 1 is a first load in
 # a fresh server (2,500 new assets, code not yet compiled), every later run loads 2,500 new quotes into known assets
-# (the steady state of a schedule). BENCH_API_WARMUP runs (default 60) let the JIT finish compiling the hot paths; then
+# (the steady state of a schedule). BENCH_API_WARMUP runs (default 120) let the tiered JIT finish: a method called once
+# per run is recompiled only after some 30 and again after some 60 calls, so methods compiled per run went 325, 99,
+# 141, 92, 53 over runs 1-100 (means of 20) and 2, 1, 2.5, 0, 0 over runs 101-200 (DOTNET_JitStdOutFile); then
 # 20 runs back to back (a schedule shorter than PostgreSQL's checkpoint interval), 20 runs each right after a
 # CHECKPOINT (an hourly schedule: every run then writes each index page it touches to the WAL whole, once), and a last
 # run of the same listing again (every ticker unchanged). Sets API_WARM_ROWS (Markdown rows), API_WARM_TPS and
 # API_WARM_CKPT_TPS (the two medians, tickers/s).
 run_api_warm() {
     local fixture="$ROOT/tests/IntegrationTests/Sources/Fixtures/coinpaprika/tickers_usd_2500_2023-08-11.json"
-    local warmup="${BENCH_API_WARMUP:-60}" log="$BENCH_LOGS/api-warm.log" portfile="$BENCH_DIR/stub-move.port" token app_port stub app i
+    local warmup="${BENCH_API_WARMUP:-120}" log="$BENCH_LOGS/api-warm.log" portfile="$BENCH_DIR/stub-move.port" token app_port stub app i
     [[ $warmup =~ ^[0-9]+$ ]] || die "BENCH_API_WARMUP must be a whole number (got '$warmup')"
     rm -f "$portfile" "$portfile.hold"
     python3 "$ROOT/scripts/bench/stub_api.py" "$fixture" "$portfile" --move &
@@ -387,7 +389,7 @@ report_api() {
     echo
     echo "Fresh process, first load: $(thousands "$API_FIRST_TPS") tickers/s after the response: $(pass_miss "$API_FIRST_TPS >= $TARGET_API_TPS")"
     echo
-    echo "The same listing through a running server (\`serve\`, runs started by \`POST /v1/runs\` one after the other; the stub moves every ticker's last_updated on each request; ${BENCH_API_WARMUP:-60} runs of JIT warm-up not shown):"
+    echo "The same listing through a running server (\`serve\`, runs started by \`POST /v1/runs\` one after the other; the stub moves every ticker's last_updated on each request; ${BENCH_API_WARMUP:-120} runs of JIT warm-up not shown):"
     echo
     echo "| runs | what | counts (of the first) | median after the response | p25–p75 | tickers/s (median) |"
     echo "|---|---|---|---:|---:|---:|"

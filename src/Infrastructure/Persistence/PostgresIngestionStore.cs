@@ -106,12 +106,24 @@ public sealed class PostgresIngestionStore(PostgresDatabase database, ILogger<Po
         }
     }
 
-    public async Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken)
+    public Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken) => BeginAsync(durable: true, cancellationToken);
+
+    public Task<IIngestionBatch> BeginLandingAsync(CancellationToken cancellationToken) => BeginAsync(durable: false, cancellationToken);
+
+    private async Task<IIngestionBatch> BeginAsync(bool durable, CancellationToken cancellationToken)
     {
         var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            if (!durable)
+            {
+                // For this transaction only: its commit returns without waiting for the WAL flush. The next synchronous
+                // commit (the batch's own) flushes the WAL up to itself, this commit included.
+                await using var relax = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction);
+                await relax.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return new PostgresIngestionBatch(connection, transaction, logger);
         }
         catch

@@ -88,6 +88,33 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
     }
 
     [Fact]
+    public async Task Landing_StoresItsRawRows_AndLeavesItsConnectionCommittingDurably()
+    {
+        // One pooled connection, so the landing's and the later command's are the same session, committing durably by
+        // default (the test cluster's own default is off).
+        await using var single = new PostgresDatabase(db.ConnectionString + ";Maximum Pool Size=1;Options=-c synchronous_commit=on");
+        var store = new PostgresIngestionStore(single, NullLogger<PostgresIngestionStore>.Instance);
+        var run = await store.StartRunAsync();
+        var pid = await ScalarAsync<int>(single, "SELECT pg_backend_pid()");
+
+        await using (var landing = await store.BeginLandingAsync(CancellationToken.None))
+        {
+            await landing.WriteAsync(Write(run, raw: [Raw("""{"symbol":"LAND","price":"3"}""")]), CancellationToken.None);
+            await landing.CommitAsync(CancellationToken.None);
+        }
+
+        (await db.ScalarAsync<string>("SELECT payload->>'price' FROM raw_csv WHERE payload->>'symbol' = 'LAND'")).ShouldBe("3");
+        (await ScalarAsync<int>(single, "SELECT pg_backend_pid()")).ShouldBe(pid);
+        (await ScalarAsync<string>(single, "SHOW synchronous_commit")).ShouldBe("on", "the relaxed commit is the landing transaction's alone");
+    }
+
+    private static async Task<T> ScalarAsync<T>(PostgresDatabase database, string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task Write_InAFreshTransaction_WhenSomeRowsAreStored_StartsAgainAndLoadsOnlyTheNewOnes()
     {
         var run = await StartRunAsync();

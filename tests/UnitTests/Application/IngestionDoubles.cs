@@ -66,6 +66,9 @@ internal sealed class InMemoryStore : IIngestionStore
 
     public int Commits { get; private set; }
 
+    /// <summary>Every commit in order: whether it was a landing, the raw references and the quote keys it committed.</summary>
+    public List<(bool Landing, IReadOnlyList<string> Raw, IReadOnlyList<string> Quotes)> CommitLog { get; } = [];
+
     /// <summary>Identity look-ups made (each one a locked read of mappings, assets and the crosswalk).</summary>
     public int IdentityLoads { get; private set; }
 
@@ -92,11 +95,15 @@ internal sealed class InMemoryStore : IIngestionStore
 
     public Task SaveRunAsync(IngestionRun run, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken) => Task.FromResult<IIngestionBatch>(new Batch(this));
+    public Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken) => Task.FromResult<IIngestionBatch>(new Batch(this, landing: false));
 
-    private sealed class Batch(InMemoryStore store) : IIngestionBatch
+    public Task<IIngestionBatch> BeginLandingAsync(CancellationToken cancellationToken) => Task.FromResult<IIngestionBatch>(new Batch(this, landing: true));
+
+    private sealed class Batch(InMemoryStore store, bool landing) : IIngestionBatch
     {
         private readonly List<Action> _pending = [];
+        private readonly List<string> _raw = [];
+        private readonly List<string> _quotes = [];
 
         public Task<IdentitySnapshot> LoadIdentityAsync(IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken)
         {
@@ -108,6 +115,8 @@ internal sealed class InMemoryStore : IIngestionStore
         {
             var fresh = write.Quotes.Select(q => (q.Key.Source, q.Key.SourceAssetId, q.ObservedAt)).Distinct().Where(k => !store.QuoteKeys.Contains(k)).ToList();
             var assets = write.Assets.Select(a => (a.Id, a.MarketCapUsd)).ToList();
+            _raw.AddRange(write.Raw.Select(r => r.Reference));
+            _quotes.AddRange(write.Quotes.Select(q => q.Key.SourceAssetId));
             _pending.Add(() =>
             {
                 store.AssetWrites.AddRange(assets);
@@ -130,6 +139,7 @@ internal sealed class InMemoryStore : IIngestionStore
         {
             _pending.ForEach(a => a());
             store.Commits++;
+            store.CommitLog.Add((landing, _raw, _quotes));
             return Task.CompletedTask;
         }
 

@@ -34,6 +34,28 @@ public sealed class SourceRunnerTests
         _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
     }
 
+    [Fact]
+    public async Task Run_LandsEachBatchsRawRowsInALandingThatCommitsBeforeTheBatch()
+    {
+        var records = Enumerable.Range(0, 7).Select(i => (SourceItem)ScriptedSource.Record(i, $"S{i}")).ToList();
+
+        await Runner(batchSize: 3).RunAsync(new ScriptedSource("csv", records), Command(), CancellationToken.None);
+
+        var log = _store.CommitLog;
+        log.Where(c => c.Landing).Select(c => string.Join(' ', c.Raw)).ShouldBe(
+            ["file.csv:1 file.csv:2 file.csv:3", "file.csv:4 file.csv:5 file.csv:6", "file.csv:7"], ignoreOrder: true);
+        log.Where(c => c.Landing).ShouldAllBe(c => c.Quotes.Count == 0, "a landing holds raw rows only");
+        log.Where(c => !c.Landing).ShouldAllBe(c => c.Raw.Count == 0, "raw rows never wait for a durable commit of their own");
+        var data = log.Select((c, at) => (c, at)).Where(x => x.c.Quotes.Count > 0).ToList();
+        data.Select(x => string.Join(' ', x.c.Quotes)).ShouldBe(["S0 S1 S2", "S3 S4 S5", "S6"]);
+        foreach (var (commit, at) in data)
+        {
+            var landedAt = log.FindIndex(c => c.Landing && c.Raw.Count == commit.Quotes.Count
+                && c.Raw.SequenceEqual(commit.Quotes.Select(q => $"file.csv:{int.Parse(q[1..], System.Globalization.CultureInfo.InvariantCulture) + 1}")));
+            landedAt.ShouldBeInRange(0, at - 1, $"the landing of {string.Join(' ', commit.Quotes)} commits before its batch, whose durable commit makes it durable");
+        }
+    }
+
     [Theory]
     [InlineData(2, 3, 2)] // the source wants fewer than the setting: its size wins
     [InlineData(10, 3, 3)] // the setting is smaller: it caps the source's wish

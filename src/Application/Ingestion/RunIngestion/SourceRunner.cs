@@ -398,8 +398,9 @@ public sealed partial class SourceRunner(
     /// Lands the batch's raw rows in a transaction of their own, on a connection of their own, while the batch's
     /// identities and quotes are written on others: raw payloads first, as the contract has it, and PostgreSQL parses
     /// the JSONB on one core while it indexes the quotes on the other. It starts after <paramref name="previous"/> (see
-    /// <see cref="Landing"/>). A crash after a landing and before its batch commits leaves raw rows whose batch is read
-    /// again; being stored by content, they are not stored twice.
+    /// <see cref="Landing"/>). Its commit does not wait for the disk (<see cref="IIngestionStore.BeginLandingAsync"/>):
+    /// the batch's own commit, durable and later, makes it durable too. A crash after a landing and before its batch
+    /// commits leaves raw rows whose batch is read again; being stored by content, they are not stored twice.
     /// </summary>
     private async Task LandRawAsync(string source, Guid runId, PreparedBatch batch, Task previous, CancellationToken cancellationToken)
     {
@@ -409,7 +410,7 @@ public sealed partial class SourceRunner(
             return;
         }
 
-        await using var transaction = await store.BeginBatchAsync(cancellationToken);
+        await using var transaction = await store.BeginLandingAsync(cancellationToken);
         await transaction.WriteAsync(new BatchWrite(source, runId, time.GetUtcNow(), batch.Raw, [], [], [], [], [], []), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
