@@ -6,8 +6,7 @@ namespace Kasparro.Infrastructure.Persistence;
 
 /// <summary>
 /// A batch's raw records, one per content (the first one read), and the 64-bit key each would be stored under
-/// (migration 0005): the first 8 bytes of the content hash, big-endian, the same number as the migration's
-/// <c>('x' || encode(substring(content_hash FROM 1 FOR 8), 'hex'))::bit(64)::bigint</c>.
+/// (<see cref="RawContentKey"/>).
 /// </summary>
 internal sealed class RawRows
 {
@@ -32,16 +31,12 @@ internal sealed class RawRows
         return new RawRows(records);
     }
 
-    /// <summary>The key of a content hash; none for a hash shorter than 8 bytes (such content is found by its hash).</summary>
-    public static long? KeyOf(ReadOnlyMemory<byte> hash) =>
-        hash.Length >= sizeof(long) ? BinaryPrimitives.ReadInt64BigEndian(hash.Span) : null;
-
     public long[] Keys()
     {
         var keys = new List<long>(_records.Count);
         foreach (var record in _records)
         {
-            if (KeyOf(record.Payload.ContentHash) is { } key)
+            if (RawContentKey.Of(record.Payload) is { } key)
             {
                 keys.Add(key);
             }
@@ -65,7 +60,7 @@ internal sealed class RawRows
     }
 
     /// <summary>Every record with its own key, for a batch expected to hold no stored content.</summary>
-    public List<(RawRecord Record, long? Key)> WithOwnKeys() => _records.ConvertAll(r => (r, KeyOf(r.Payload.ContentHash)));
+    public List<(RawRecord Record, long? Key)> WithOwnKeys() => _records.ConvertAll(r => (r, RawContentKey.Of(r.Payload)));
 
     /// <summary>
     /// The records whose content is not stored yet, each with the key to store it under, or none when its key is held
@@ -92,7 +87,7 @@ internal sealed class RawRows
                 continue;
             }
 
-            var key = KeyOf(record.Payload.ContentHash);
+            var key = RawContentKey.Of(record.Payload);
             kept.Add((record, key is { } k && takenKeys.Add(k) ? k : null));
         }
 

@@ -5,6 +5,7 @@ using Kasparro.Domain.Assets;
 using Kasparro.Domain.Ingestion;
 using Kasparro.Domain.Markets;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Sources.Api;
 using Kasparro.IntegrationTests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Kasparro.IntegrationTests.Persistence.TestData;
@@ -157,8 +158,67 @@ public sealed class IngestionBatchTests(DatabaseFixture db) : IClassFixture<Data
         foreach (var hash in new[] { SHA256.HashData("a"u8), SHA256.HashData("b"u8), CollidingHash(0), Enumerable.Repeat((byte)0xFF, 32).ToArray() })
         {
             var stored = await db.ScalarAsync<long>("SELECT ('x' || encode(substring($1 FROM 1 FOR 8), 'hex'))::bit(64)::bigint", hash);
-            RawRows.KeyOf(hash).ShouldBe(stored);
+            RawContentKey.Of(new RawPayload("{}", null, hash, T0)).ShouldBe(stored);
+            (await db.ScalarAsync<long>("SELECT raw_content_key(NULL, $1)", hash)).ShouldBe(stored, "content that states no time keeps the hash key");
         }
+    }
+
+    [Fact]
+    public async Task ContentKey_OfAnApiItem_IsWhatSqlComputesFromTheStoredPayload()
+    {
+        // What each last_updated reads as: a minute for the key, or nothing (the hash key). Stored through the batch, then
+        // recomputed by the migration's raw_content_key from the jsonb, the way migration 0009 re-keyed stored rows.
+        var cases = new (string LastUpdated, bool StatesTime)[]
+        {
+            ("\"2023-08-11T08:54:00Z\"", true),
+            ("\"2023-08-11T08:54:59.123Z\"", true),
+            ("\"2026-12-06T23:59:59.123456789Z\"", true),
+            ("\"2000-01-01T00:00:00Z\"", true),
+            ("\"2023\\u002d08-11T08:54:00Z\"", true), // an escape jsonb decodes as the reader does
+            ("\"1999-12-31T23:59:59Z\"", false), // before the key's epoch
+            ("\"2128-01-01T00:00:00Z\"", false), // after its 26 bits of minutes
+            ("\"2023-02-30T00:00:00Z\"", false),
+            ("\"2023-08-11T24:00:00Z\"", false),
+            ("\"2023-08-11T08:54:60Z\"", false),
+            ("\"2023-08-11T08:54:00+00:00\"", false),
+            ("\"2023-08-11 08:54:00Z\"", false),
+            ("\"2023-08-11T08:54:00z\"", false),
+            ("\"2023-08-11T08:54:00Z\\n\"", false),
+            ("\"٢٠٢٣-08-11T08:54:00Z\"", false),
+            ("1691744040", false),
+            ("null", false),
+        };
+        var run = await StartRunAsync(SourceNames.CoinPaprika);
+        var raw = new List<RawRecord>();
+        for (var i = 0; i < cases.Length; i++)
+        {
+            raw.Add(ApiItem($$"""{"id":"stated-{{i}}","last_updated":{{cases[i].LastUpdated}},"price":{{i}}}"""));
+        }
+
+        raw.Add(ApiItem("""{"id":"stated-dup-1","last_updated":"nonsense","last_updated":"2023-08-11T08:54:00Z"}"""));
+        raw.Add(ApiItem("""{"id":"stated-dup-2","last_updated":"2023-08-11T08:54:00Z","last_updated":"nonsense"}"""));
+        raw.Add(ApiItem("""{"id":"stated-none"}"""));
+
+        await WriteAsync(Write(run, raw: raw));
+
+        (await db.ScalarAsync<long>(
+            "SELECT count(*) FROM raw_coinpaprika WHERE source_record_id LIKE 'stated-%' AND content_key IS NOT DISTINCT FROM raw_content_key(payload->>'last_updated', content_hash)"))
+            .ShouldBe(raw.Count);
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var key = await db.ScalarAsync<long>("SELECT content_key FROM raw_coinpaprika WHERE source_record_id = $1", $"stated-{i}");
+            var hashKey = await db.ScalarAsync<long>(
+                "SELECT ('x' || encode(substring(content_hash FROM 1 FOR 8), 'hex'))::bit(64)::bigint FROM raw_coinpaprika WHERE source_record_id = $1", $"stated-{i}");
+            (key != hashKey).ShouldBe(cases[i].StatesTime, $"last_updated {cases[i].LastUpdated}");
+        }
+    }
+
+    private static RawRecord ApiItem(string json)
+    {
+        using var item = System.Text.Json.JsonDocument.Parse(json);
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var id = item.RootElement.GetProperty("id").GetString();
+        return new RawRecord("tickers[0]", id, new RawPayload(json, null, SHA256.HashData(bytes), T0, ApiListingReader.StatedAt(item.RootElement)));
     }
 
     [Fact]

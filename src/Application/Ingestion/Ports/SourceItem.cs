@@ -35,8 +35,12 @@ public sealed record SourceRecord(
 /// <summary>
 /// The verbatim record: a JSON document (an API item, or a CSV row as an object of its columns) and, where the
 /// record is not valid text, its original bytes. The content hash identifies identical content across runs.
+/// <paramref name="StatedAt"/> is the time the content itself states, when the source reads one from it by a fixed
+/// rule (an API item's <c>last_updated</c>): a function of the content, like the hash, that lets the store keep a run's
+/// new content together instead of scattered by hash.
 /// </summary>
-public sealed record RawPayload(string? Json, ReadOnlyMemory<byte>? Bytes, ReadOnlyMemory<byte> ContentHash, DateTimeOffset FetchedAt);
+public sealed record RawPayload(
+    string? Json, ReadOnlyMemory<byte>? Bytes, ReadOnlyMemory<byte> ContentHash, DateTimeOffset FetchedAt, DateTimeOffset? StatedAt = null);
 
 /// <summary>Records the source did not read because its checkpoint shows them unchanged.</summary>
 public sealed record SourceSkipped(string Stream, long Count, string Reason) : SourceItem(Stream);

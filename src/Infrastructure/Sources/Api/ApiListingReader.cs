@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Ingestion;
+using Kasparro.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
 
 namespace Kasparro.Infrastructure.Sources.Api;
@@ -150,8 +151,18 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
     private static RawPayload Raw(JsonElement item, DateTimeOffset fetchedAt)
     {
         var bytes = JsonMarshal.GetRawUtf8Value(item);
-        return new RawPayload(Encoding.UTF8.GetString(bytes), null, SHA256.HashData(bytes), fetchedAt);
+        return new RawPayload(Encoding.UTF8.GetString(bytes), null, SHA256.HashData(bytes), fetchedAt, StatedAt(item));
     }
+
+    /// <summary>
+    /// The item's own <c>last_updated</c>, literally, whatever a drifted schema maps: the rule the store keys raw rows
+    /// by must be the one SQL applies to a stored payload (<see cref="RawContentKey"/>). Of duplicate names the last
+    /// counts, as in jsonb.
+    /// </summary>
+    internal static DateTimeOffset? StatedAt(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("last_updated", out var stated) && stated.ValueKind == JsonValueKind.String
+            ? RawContentKey.StatedAt(stated.GetString())
+            : null;
 
     private static string? RawId(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
