@@ -15,6 +15,23 @@ public sealed class IdentityCacheTests
     }
 
     [Fact]
+    public void Remember_BeyondCapacity_AddsNoNewKeyButStillUpdatesKnownAssets()
+    {
+        var cache = new IdentityCache();
+        var (asset, _) = Mapped("csv", "seed", "SEED", 1m);
+        var mappings = Enumerable.Range(0, IdentityCache.Capacity + 10)
+            .Select(i => new AssetSourceMapping(new SourceKey("csv", $"id-{i}"), asset.Id, MappingMethod.New, 1m, Now))
+            .ToList();
+
+        cache.Remember(mappings.Take(IdentityCache.Capacity - 5), [asset]);
+        cache.Remember(mappings.Skip(IdentityCache.Capacity - 5), [new Asset(asset.Id, asset.Ticker, asset.Name, 9m, asset.CreatedAt)]);
+
+        cache.Count.ShouldBe(IdentityCache.Capacity);
+        cache.TrySnapshot([mappings[IdentityCache.Capacity - 1].Key]).ShouldNotBeNull().Assets.Single().MarketCapUsd.ShouldBe(9m);
+        cache.TrySnapshot([mappings[IdentityCache.Capacity].Key]).ShouldBeNull();
+    }
+
+    [Fact]
     public void TrySnapshot_WhenAnyKeyIsUnknown_ReturnsNull()
     {
         var cache = new IdentityCache();

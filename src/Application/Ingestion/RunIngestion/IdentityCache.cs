@@ -60,19 +60,26 @@ public sealed class IdentityCache
     {
         ArgumentNullException.ThrowIfNull(mappings);
         ArgumentNullException.ThrowIfNull(assets);
+        // Room is counted once per call: ConcurrentDictionary.Count takes every lock of the dictionary.
+        var assetRoom = Capacity - _assets.Count;
         foreach (var asset in assets)
         {
-            if (_assets.Count < Capacity || _assets.ContainsKey(asset.Id))
+            if (_assets.ContainsKey(asset.Id))
             {
                 _assets[asset.Id] = StoredAsset.Of(asset);
             }
+            else if (assetRoom > 0 && _assets.TryAdd(asset.Id, StoredAsset.Of(asset)))
+            {
+                assetRoom--;
+            }
         }
 
+        var mappingRoom = Capacity - _mappings.Count;
         foreach (var mapping in mappings)
         {
-            if (_mappings.Count < Capacity)
+            if (mappingRoom > 0 && _mappings.TryAdd(mapping.Key, mapping))
             {
-                _mappings.TryAdd(mapping.Key, mapping);
+                mappingRoom--;
             }
         }
     }
