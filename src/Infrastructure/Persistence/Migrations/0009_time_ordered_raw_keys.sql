@@ -47,7 +47,9 @@ END
 $$;
 
 -- Re-key the stored API rows (rows stored without a key keep none); a new key that two contents share goes to the
--- oldest row, and the younger one is kept without a key, found by its full hash.
+-- oldest row, and the younger one is kept without a key, found by its full hash. Every API raw row is rewritten once,
+-- inside the migration's transaction (100,000 rows took under 3 s on the bench machine; plan for minutes at tens of
+-- millions, and a VACUUM after).
 DO $$
 DECLARE
     raw_table text;
