@@ -24,9 +24,13 @@ public sealed class DatabaseFixture : IAsyncLifetime, IDisposable
         _database = new PostgresDatabase(ConnectionString);
     }
 
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    public Task<T?> ScalarAsync<T>(string sql, params object[] parameters) => ScalarAsync<T>(Database, sql, parameters);
+
+    /// <summary>The first value of a query on another database object (another pool onto the same database).</summary>
+    public static async Task<T?> ScalarAsync<T>(PostgresDatabase database, string sql, params object[] parameters)
     {
-        await using var command = Database.DataSource.CreateCommand(sql);
+        ArgumentNullException.ThrowIfNull(database);
+        await using var command = database.DataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
