@@ -29,6 +29,12 @@ catch (ConfigurationException ex)
     await Console.Error.WriteLineAsync($"configuration error: {ex.Message}");
     return ExitCodes.Usage;
 }
+catch (ServiceUnavailableException ex)
+{
+    // An outage, not a bug (the database refused, timed out or went away): one line with its cause, no stack trace.
+    await Console.Error.WriteLineAsync($"error: {CliError.OneLine(ex)}");
+    return ExitCodes.Failure;
+}
 
 void Stop(PosixSignalContext context)
 {

@@ -163,4 +163,34 @@ public sealed class CliIngestionTests : IAsyncLifetime
         result.Stderr.ShouldContain("DATABASE_URL");
         result.Stderr.ShouldNotContain("   at ");
     }
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("ingest")]
+    [InlineData("serve")]
+    public async Task AnyVerb_WhenTheDatabaseRefuses_ExitsOneWithOneLineNamingTheCause(string verb)
+    {
+        const string password = "not-a-real-secret-9f2c";
+        var port = ClosedLoopbackPort();
+        var environment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0", ["ETL_ON_STARTUP"] = "false" };
+
+        var result = await CliProcess.RunAsync($"postgres://kasparro:{password}@127.0.0.1:{port}/kasparro", environment, verb);
+
+        result.ExitCode.ShouldBe(1, result.Stderr);
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldContain(
+            $"error: The database is unavailable: Failed to connect to 127.0.0.1:{port}: Connection refused");
+        result.Stderr.ShouldNotContain("Unhandled exception");
+        result.Stderr.ShouldNotContain("   at ");
+        (result.Stdout + result.Stderr).ShouldNotContain(password);
+    }
+
+    /// <summary>A loopback port that was free a moment ago and that nothing listens on.</summary>
+    private static int ClosedLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }
