@@ -27,7 +27,7 @@ BENCH_APP="$BENCH_DIR/app"
 BENCH_LOGS="$BENCH_DIR/logs"
 BENCH_USER=bench
 BENCH_RUN_ID=00000000-0000-4000-8000-00000000b0b0
-PG_SETTINGS=(shared_buffers=256MB max_wal_size=4GB checkpoint_timeout=30min ${BENCH_PG_EXTRA:-})
+PG_SETTINGS=("${PG_SERVER_SETTINGS[@]}" ${BENCH_PG_EXTRA:-})   # what ships (lib.sh), plus experiments
 
 TARGET_RATIO=1.5      # ours / baseline wall time
 TARGET_RSS_MB=300     # our peak resident memory

@@ -57,9 +57,9 @@ start_cluster() {
     as_postgres "$PG_BINDIR/initdb" -D "$BENCH_PG" -U "$BENCH_USER" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         >>"$BENCH_PG_LOG" 2>&1 || { tail -n 20 "$BENCH_PG_LOG" >&2; die "initdb failed"; }
     BENCH_PORT="$(free_port 55599)"
-    log "starting the bench PostgreSQL on 127.0.0.1:$BENCH_PORT (shared_buffers=256MB, max_connections=200)"
+    log "starting the bench PostgreSQL on 127.0.0.1:$BENCH_PORT (${PG_SERVER_SETTINGS[*]}, max_connections=200)"
     as_postgres "$PG_BINDIR/pg_ctl" start -w -t 60 -D "$BENCH_PG" -l "$BENCH_PG_LOG" \
-        -o "-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories='' -c shared_buffers=256MB -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories=''$(pg_setting_options) -c max_connections=200" \
         >/dev/null || { tail -n 20 "$BENCH_PG_LOG" >&2; die "the bench PostgreSQL did not start"; }
 }
 
