@@ -35,6 +35,19 @@ catch (ServiceUnavailableException ex)
     await Console.Error.WriteLineAsync($"error: {CliError.OneLine(ex)}");
     return ExitCodes.Failure;
 }
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("error: interrupted before the command finished");
+    return ExitCodes.Failure;
+}
+#pragma warning disable CA1031 // The last resort of the command line: whatever escaped is reported, not thrown at the operator.
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    // Anything else (a role without the privileges a migration needs, a bug) still gets one line that names it.
+    await Console.Error.WriteLineAsync($"error: unexpected {ex.GetType().Name}: {CliError.OneLine(ex)}");
+    return ExitCodes.Failure;
+}
 
 void Stop(PosixSignalContext context)
 {

@@ -184,6 +184,66 @@ public sealed class CliIngestionTests : IAsyncLifetime
         (result.Stdout + result.Stderr).ShouldNotContain(password);
     }
 
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("ingest")]
+    public async Task AnyVerb_WhenTheServerTurnsTheLoginAway_ExitsOneWithTheServersReason(string verb)
+    {
+        var ours = Kasparro.Infrastructure.Persistence.DatabaseUrl.ToConnectionString(_connectionString);
+        var wrongPassword = new NpgsqlConnectionStringBuilder(ours) { Password = "wrong-password-5d1e" };
+        var noDatabase = new NpgsqlConnectionStringBuilder(ours) { Database = "no_such_database_5d1e" };
+
+        var refused = await CliProcess.RunAsync(wrongPassword.ConnectionString, null, verb);
+        var missing = await CliProcess.RunAsync(noDatabase.ConnectionString, null, verb);
+
+        refused.ExitCode.ShouldBe(1, refused.Stderr);
+        refused.Stderr.ShouldContain($"error: The database is unavailable: 28P01: password authentication failed for user \"{wrongPassword.Username}\"");
+        (refused.Stdout + refused.Stderr).ShouldNotContain("wrong-password-5d1e");
+        missing.ExitCode.ShouldBe(1, missing.Stderr);
+        missing.Stderr.ShouldContain("error: The database is unavailable: 3D000: database \"no_such_database_5d1e\" does not exist");
+        foreach (var result in new[] { refused, missing })
+        {
+            result.Stderr.ShouldNotContain("Unhandled exception");
+            result.Stderr.ShouldNotContain("   at ");
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_AsARoleThatMayNotCreateTables_ExitsOneWithOneLineNamingTheRefusal()
+    {
+        var role = $"kasparro_limited_{Guid.NewGuid():N}"[..30];
+        var password = Guid.NewGuid().ToString("N");
+        var empty = await _server.CreateEmptyDatabaseAsync();
+        await using var admin = new NpgsqlConnection(_server.AdminConnectionString);
+        await admin.OpenAsync();
+        await using (var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN PASSWORD '{password}'", admin))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var limited = new NpgsqlConnectionStringBuilder(Kasparro.Infrastructure.Persistence.DatabaseUrl.ToConnectionString(empty))
+            {
+                Username = role,
+                Password = password,
+            };
+
+            var result = await CliProcess.RunAsync(limited.ConnectionString, null, "migrate");
+
+            result.ExitCode.ShouldBe(1, result.Stderr);
+            result.Stderr.ShouldContain("error: unexpected PostgresException: 42501: permission denied for schema public");
+            result.Stderr.ShouldNotContain("   at ");
+            (result.Stdout + result.Stderr).ShouldNotContain(password);
+        }
+        finally
+        {
+            await _server.DropDatabaseAsync(empty);
+            await using var drop = new NpgsqlCommand($"DROP ROLE {role}", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>A loopback port that was free a moment ago and that nothing listens on.</summary>
     private static int ClosedLoopbackPort()
     {
