@@ -47,6 +47,9 @@ public static partial class ServeVerb
         services.AddClientRateLimiting(builder.Configuration);
         services.AddKasparroMetrics();
         services.AddKasparroOpenApi();
+        // A body or parameter that cannot be bound throws in every environment (the framework's default throws only in
+        // Development), so it gets this API's problem ("The request could not be read.") and not a bare 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddRequestTimeouts(o => o.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
         {
             Timeout = RequestTimeout,

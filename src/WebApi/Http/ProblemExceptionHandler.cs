@@ -34,7 +34,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             {
                 Status = bad.StatusCode,
                 Title = "The request could not be read.",
-                Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request body or parameters are malformed.",
+                Detail = ReadFailure(bad),
             },
             NotFoundException notFound => new ProblemDetails
             {
@@ -70,6 +70,15 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    private static string ReadFailure(BadHttpRequestException bad) => bad switch
+    {
+        { StatusCode: StatusCodes.Status413PayloadTooLarge } => "The request body is too large.",
+        { InnerException: System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position } } =>
+            $"The request body is not valid JSON (line {line + 1}, byte {position + 1}).",
+        { InnerException: System.Text.Json.JsonException } => "The request body is not valid JSON.",
+        _ => "The request body or parameters are malformed.",
+    };
 
     private static ProblemDetails Conflict(ConflictException conflict)
     {
