@@ -25,7 +25,7 @@ public sealed record CliArguments(Verb Verb, string? Source, string? CsvPath, lo
                      exit code 0 when every source succeeded, 1 when any failed, was partial or busy, 2 for bad usage
           migrate    apply pending migrations and exit
 
-        Every verb exits 1 with one line on stderr when the database cannot be reached.
+        Every verb exits 1 with one line on stderr when the database cannot be reached or turns the login away.
 
         Configuration comes from the environment (see README): DATABASE_URL, SOURCES, CSV_PATH, ...
         """;

@@ -4,7 +4,7 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>A source failed, ended partial, or was busy; or the database could not be reached.</summary>
+    /// <summary>A source failed, ended partial, or was busy; or the command could not finish (the database unreachable, an unexpected error).</summary>
     public const int Failure = 1;
 
     /// <summary>Bad usage or configuration.</summary>
