@@ -80,8 +80,8 @@ bench_pg_start() {
     as_postgres "$PG_BINDIR/initdb" -D "$BENCH_PG" -U "$BENCH_USER" --auth=trust --encoding=UTF8 \
         --locale=C.UTF-8 >>"$BENCH_PG_LOG" 2>&1 || { tail -n 20 "$BENCH_PG_LOG" >&2; die "initdb failed"; }
     BENCH_PORT="$(free_port 55499)"
-    local opts="-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories=''" s
-    for s in "${PG_SETTINGS[@]}"; do opts+=" -c $s"; done
+    local opts
+    opts="-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories=''$(pg_setting_options "${PG_SETTINGS[@]}")"
     log "starting the bench PostgreSQL on 127.0.0.1:$BENCH_PORT (${PG_SETTINGS[*]}, fsync on)"
     as_postgres "$PG_BINDIR/pg_ctl" start -w -t 60 -D "$BENCH_PG" -l "$BENCH_PG_LOG" -o "$opts" >/dev/null \
         || { tail -n 20 "$BENCH_PG_LOG" >&2; die "the bench PostgreSQL did not start"; }

@@ -59,7 +59,7 @@ start_cluster() {
     BENCH_PORT="$(free_port 55599)"
     log "starting the bench PostgreSQL on 127.0.0.1:$BENCH_PORT (${PG_SERVER_SETTINGS[*]}, max_connections=200)"
     as_postgres "$PG_BINDIR/pg_ctl" start -w -t 60 -D "$BENCH_PG" -l "$BENCH_PG_LOG" \
-        -o "-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories=''$(pg_setting_options) -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$BENCH_PORT -c unix_socket_directories=''$(pg_setting_options "${PG_SERVER_SETTINGS[@]}" max_connections=200)" \
         >/dev/null || { tail -n 20 "$BENCH_PG_LOG" >&2; die "the bench PostgreSQL did not start"; }
 }
 

@@ -19,10 +19,10 @@ APP_LOG="$DATA_DIR/app.log"
 # images after a checkpoint: one page per coin in each coin-ordered index) already on disk (BENCHMARKS.md).
 PG_SERVER_SETTINGS=(shared_buffers=256MB max_wal_size=4GB checkpoint_timeout=30min wal_writer_delay=10ms)
 
-# The settings above as postgres command-line options.
+# pg_setting_options SETTING...: the settings given (name=value) as postgres command-line options.
 pg_setting_options() {
     local s
-    for s in "${PG_SERVER_SETTINGS[@]}"; do printf ' -c %s' "$s"; done
+    for s in "$@"; do printf ' -c %s' "$s"; done
 }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -263,7 +263,7 @@ pg_start() {
         touch "$PG_LOG" && chown postgres "$PG_LOG"
         log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
         as_postgres "$PG_BINDIR/pg_ctl" start -w -t 60 -D "$PG_DATA" -l "$PG_LOG" \
-            -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='$sock'$(pg_setting_options)" >/dev/null \
+            -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='$sock'$(pg_setting_options "${PG_SERVER_SETTINGS[@]}")" >/dev/null \
             || { tail -n 20 "$PG_LOG" >&2; die "PostgreSQL did not start (log: .data/pg.log)"; }
     fi
     pg_ensure_database

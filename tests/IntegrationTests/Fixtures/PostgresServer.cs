@@ -344,7 +344,8 @@ public sealed class PostgresServer : IAsyncLifetime
                 "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them (apt-get install postgresql) or set TEST_DATABASE_URL");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port that was free a moment ago: nothing listens on it unless someone takes it since.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

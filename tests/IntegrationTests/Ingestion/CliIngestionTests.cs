@@ -171,7 +171,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
     public async Task AnyVerb_WhenTheDatabaseRefuses_ExitsOneWithOneLineNamingTheCause(string verb)
     {
         const string password = "not-a-real-secret-9f2c";
-        var port = ClosedLoopbackPort();
+        var port = PostgresServer.FreePort();
         var environment = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0", ["ETL_ON_STARTUP"] = "false" };
 
         var result = await CliProcess.RunAsync($"postgres://kasparro:{password}@127.0.0.1:{port}/kasparro", environment, verb);
@@ -242,15 +242,5 @@ public sealed class CliIngestionTests : IAsyncLifetime
             await using var drop = new NpgsqlCommand($"DROP ROLE {role}", admin);
             await drop.ExecuteNonQueryAsync();
         }
-    }
-
-    /// <summary>A loopback port that was free a moment ago and that nothing listens on.</summary>
-    private static int ClosedLoopbackPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
