@@ -11,7 +11,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(ILogger<Logging
     /// <summary>Requests slower than this are logged as warnings, unless they are <see cref="ILongRunningRequest"/>s.</summary>
     private static readonly TimeSpan SlowRequest = TimeSpan.FromSeconds(1);
 
-    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    public async Task<TResponse> Handle(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
         var name = typeof(TRequest).Name;
@@ -19,7 +19,7 @@ public sealed partial class LoggingBehavior<TRequest, TResponse>(ILogger<Logging
         var started = time.GetTimestamp();
         try
         {
-            var response = await next();
+            var response = await next(cancellationToken);
             var elapsed = time.GetElapsedTime(started);
             if (elapsed > SlowRequest && request is not ILongRunningRequest)
             {

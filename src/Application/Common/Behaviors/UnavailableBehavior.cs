@@ -9,12 +9,12 @@ namespace Kasparro.Application.Common.Behaviors;
 public sealed class UnavailableBehavior<TRequest, TResponse>(IFailureClassifier classifier) : IPipelineBehavior<TRequest, TResponse>
     where TRequest : IRequest<TResponse>
 {
-    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    public async Task<TResponse> Handle(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
         try
         {
-            return await next();
+            return await next(cancellationToken);
         }
         catch (Exception ex) when (ex is not ServiceUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && classifier.IsUnavailable(ex))
         {

@@ -8,7 +8,7 @@ public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidat
     : IPipelineBehavior<TRequest, TResponse>
     where TRequest : IRequest<TResponse>
 {
-    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    public async Task<TResponse> Handle(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
         var failures = new List<FluentValidation.Results.ValidationFailure>();
@@ -25,6 +25,6 @@ public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidat
                 .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
         }
 
-        return await next();
+        return await next(cancellationToken);
     }
 }
