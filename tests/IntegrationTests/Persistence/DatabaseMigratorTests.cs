@@ -38,7 +38,7 @@ public sealed class DatabaseMigratorTests : IAsyncLifetime
             results.Sum(r => r.Applied.Count).ShouldBe(DatabaseMigrator.Scripts.Count);
             results.Count(r => r.Applied.Count > 0).ShouldBe(1);
             results.Where(r => r.Applied.Count == 0).ShouldAllBe(r => r.AlreadyApplied == DatabaseMigrator.Scripts.Count);
-            var versions = await HistoryAsync(connectionString);
+            var versions = (await HistoryRowsAsync(connectionString)).Select(r => r.Version).ToList();
             versions.ShouldBe(DatabaseMigrator.Scripts.Select(s => s.Version).ToList());
         }
         finally
@@ -84,6 +84,43 @@ public sealed class DatabaseMigratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_WhenTheHistoryHoldsEarlierScripts_AppliesOnlyTheRestAndRecordsThemAlike()
+    {
+        var connectionString = await EmptyDatabaseAsync();
+        var earlier = DatabaseMigrator.Scripts.Count - 2;
+        await ApplyWithHistoryRowsAsync(connectionString, earlier);
+        await using var database = new PostgresDatabase(connectionString);
+
+        var result = await Migrator(database).MigrateAsync(CancellationToken.None);
+
+        result.AlreadyApplied.ShouldBe(earlier);
+        result.Applied.ShouldBe(DatabaseMigrator.Scripts.Skip(earlier).Select(s => s.Label).ToList());
+        var history = await HistoryRowsAsync(connectionString);
+        history.ShouldBe(DatabaseMigrator.Scripts.Select(s => (s.Version, s.Name, s.Checksum)).ToList());
+    }
+
+    [Fact]
+    public async Task Migrate_WhenAScriptFailsMidway_RollsTheWholeScriptBackAndRecordsNothing()
+    {
+        var connectionString = await EmptyDatabaseAsync();
+        var beforeKeyChange = DatabaseMigrator.Scripts.Single(s => s.Name == "time_ordered_quote_key").Version - 1;
+        await ApplyWithHistoryRowsAsync(connectionString, beforeKeyChange);
+        await using var database = new PostgresDatabase(connectionString);
+        // The key change drops the primary key first and this index second: without the index it fails after the drop.
+        await using (var sabotage = database.DataSource.CreateCommand("DROP INDEX ix_quotes_observed_at_key"))
+        {
+            await sabotage.ExecuteNonQueryAsync();
+        }
+
+        var error = await Should.ThrowAsync<PostgresException>(() => Migrator(database).MigrateAsync(CancellationToken.None));
+
+        error.SqlState.ShouldBe(PostgresErrorCodes.UndefinedObject);
+        await using var key = database.DataSource.CreateCommand("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'quotes_pkey'");
+        (await key.ExecuteScalarAsync()).ShouldBe("PRIMARY KEY (source, source_asset_id, observed_at)");
+        (await HistoryRowsAsync(connectionString)).Max(r => r.Version).ShouldBe(beforeKeyChange);
+    }
+
+    [Fact]
     public async Task Migrate_CreatesTheContractTablesAndSeedsReferenceData()
     {
         var connectionString = await EmptyDatabaseAsync();
@@ -125,18 +162,58 @@ public sealed class DatabaseMigratorTests : IAsyncLifetime
         return connectionString;
     }
 
-    private static async Task<List<int>> HistoryAsync(string connectionString)
+    /// <summary>
+    /// The first <paramref name="count"/> scripts applied the way the history table records them: each in a
+    /// transaction with its (version, name, checksum) row, in the table shape existing databases have.
+    /// </summary>
+    private static async Task ApplyWithHistoryRowsAsync(string connectionString, int count)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT version FROM schema_migrations ORDER BY version", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var versions = new List<int>();
-        while (await reader.ReadAsync())
+        await using (var create = new NpgsqlCommand("""
+            CREATE TABLE schema_migrations (
+                version     integer     PRIMARY KEY,
+                name        text        NOT NULL,
+                checksum    text        NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """, connection))
         {
-            versions.Add(reader.GetInt32(0));
+            await create.ExecuteNonQueryAsync();
         }
 
-        return versions;
+        foreach (var script in DatabaseMigrator.Scripts.Take(count))
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var apply = new NpgsqlCommand(script.Sql, connection))
+            {
+                await apply.ExecuteNonQueryAsync();
+            }
+
+            await using (var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection))
+            {
+                record.Parameters.Add(new() { Value = script.Version });
+                record.Parameters.Add(new() { Value = script.Name });
+                record.Parameters.Add(new() { Value = script.Checksum });
+                await record.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+    }
+
+    private static async Task<List<(int Version, string Name, string Checksum)>> HistoryRowsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT version, name, checksum FROM schema_migrations ORDER BY version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int Version, string Name, string Checksum)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return rows;
     }
 }
