@@ -13,7 +13,7 @@ public sealed class DatabaseOutageTests(PostgresServer server)
     [Fact]
     public async Task Health_Is503WhileTheDatabaseIsDown_And200OnceItIsBack()
     {
-        server.CanStopAndStart.ShouldBeTrue("this test needs a cluster of its own (TEST_DATABASE_URL servers cannot be stopped)");
+        server.CanStopAndStart.ShouldBeTrue("this test needs a server of its own (TEST_DATABASE_URL servers cannot be stopped)");
         await using var api = new ApiFactory(server);
         await api.InitializeAsync();
         var client = api.CreateClient();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.RegularExpressions;
 using Kasparro.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -11,39 +11,36 @@ namespace Kasparro.IntegrationTests.Fixtures;
 
 /// <summary>
 /// A PostgreSQL server for tests. With <c>TEST_DATABASE_URL</c> set, that server (its user needs CREATEDB).
-/// Otherwise a throwaway cluster from the machine's own binaries: <c>initdb</c> into /tmp/kasparro-pg-&lt;guid&gt;
-/// (mode 0700, owned by the <c>postgres</c> OS user when the tests run as root), SCRAM authentication with a password
-/// generated for this run, 127.0.0.1 on a free port, no fsync; stopped with <c>pg_ctl stop -m immediate</c> and
-/// deleted on dispose. A watchdog removes it too if the test process is killed before it can.
+/// Otherwise a throwaway server of this process: a <c>postgres:15</c> container when a Docker engine answers
+/// (<see cref="PostgresContainer"/>), else a cluster from the machine's own binaries (<see cref="LocalPostgresCluster"/>).
+/// Both run with <see cref="ServerSettings"/>; which one was taken is written to stderr once per server.
 /// <para>
 /// <see cref="SharedAsync"/> is the one server most test classes share (each gets its own database from
 /// <see cref="CreateDatabaseAsync"/>, so classes run in parallel). As a collection fixture
 /// (<see cref="DedicatedPostgresCollection"/>) an instance is a server of its own, which tests may stop and start.
 /// </para>
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed partial class PostgresServer : IAsyncLifetime
 {
-    private const string OsUser = "postgres";
-    private const string SuperUser = "postgres";
+    internal const string SuperUser = "postgres";
+
+    /// <summary>What tests need on top of the shipped settings: many pools at once, and speed over durability.</summary>
+    private static readonly string[] TestSettings = ["max_connections=200", "fsync=off", "synchronous_commit=off", "full_page_writes=off"];
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartSharedAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private string? _bindir;
-    private string? _root;
-    private int _port;
-    private Process? _watchdog;
+    private IThrowawayPostgres? _server;
 
     /// <summary>Superuser connection string to the <c>postgres</c> database (to TEST_DATABASE_URL's database when given).</summary>
     public string AdminConnectionString { get; private set; } = string.Empty;
 
     /// <summary>False with TEST_DATABASE_URL: someone else's server is not stopped by tests.</summary>
-    public bool CanStopAndStart => _root is not null;
+    public bool CanStopAndStart => _server is not null;
 
     public bool IsRunning { get; private set; }
 
-    private static bool IsRoot => Environment.UserName == "root";
-
-    private string DataDirectory => Path.Combine(_root!, "data");
+    /// <summary>The server settings the project ships (PG_SERVER_SETTINGS in scripts/lib.sh), then <see cref="TestSettings"/>.</summary>
+    internal static IReadOnlyList<string> ServerSettings { get; } = [.. ShippedSettings(), .. TestSettings];
 
     /// <summary>The server shared by every test class in this process; started on first use, stopped at exit.</summary>
     public static Task<PostgresServer> SharedAsync() => Shared.Value;
@@ -55,11 +52,20 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             AdminConnectionString = DatabaseUrl.ToConnectionString(url);
             IsRunning = true;
+            await Console.Error.WriteLineAsync("PostgreSQL for tests: TEST_DATABASE_URL");
             return;
         }
 
-        await CreateClusterAsync();
-        await StartAsync();
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'A').Replace('/', 'B').TrimEnd('=');
+        var looking = Stopwatch.StartNew();
+        _server = await PostgresContainer.TryStartAsync(ServerSettings, password);
+        var docker = looking.Elapsed;
+        _server ??= await LocalPostgresCluster.StartNewAsync(ServerSettings, password);
+        AdminConnectionString = _server.AdminConnectionString;
+        IsRunning = true;
+        await Console.Error.WriteLineAsync(_server is PostgresContainer
+            ? $"PostgreSQL for tests: {_server.Description}"
+            : $"PostgreSQL for tests: {_server.Description} (no Docker engine: {docker.TotalMilliseconds:F0} ms to find out)");
     }
 
     /// <summary>A fresh database, migrated with the real <see cref="DatabaseMigrator"/>; returns its connection string.</summary>
@@ -99,51 +105,25 @@ public sealed class PostgresServer : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Starts the stopped cluster on the same port (a free one is looked for if another process took it).</summary>
+    /// <summary>Starts the stopped server again with its data (the local cluster looks for a free port if another process took its own).</summary>
     public async Task StartAsync()
     {
-        EnsureOwnCluster();
-        Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (attempt > 0 || _port == 0)
-            {
-                _port = FreePort();
-            }
-
-            var (exitCode, output) = await PgAsync("pg_ctl", "start", "-w", "-t", "30", "-D", DataDirectory, "-l", Path.Combine(_root!, "postgres.log"), "-o", $"-p {_port}");
-            if (exitCode == 0)
-            {
-                IsRunning = true;
-                AdminConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Port = _port }.ConnectionString;
-                return;
-            }
-
-            last = new InvalidOperationException($"pg_ctl start failed ({exitCode}): {output}\n{ServerLogTail()}");
-        }
-
-        throw last!;
+        var server = OwnServer();
+        await server.StartAsync();
+        AdminConnectionString = server.AdminConnectionString;
+        IsRunning = true;
     }
 
-    /// <summary>
-    /// Stops the cluster; <see cref="StartAsync"/> brings it back. Fast shutdown by default (connections are cut at
-    /// once, committed data survives); <paramref name="immediate"/> stops it as a crash would, and with
-    /// <c>synchronous_commit = off</c> the last commits may then be lost.
-    /// </summary>
-    public async Task StopAsync(bool immediate = false)
+    /// <summary>Stops the server (fast shutdown: connections are cut at once, committed data survives); <see cref="StartAsync"/> brings it back.</summary>
+    public async Task StopAsync()
     {
-        EnsureOwnCluster();
+        var server = OwnServer();
         if (!IsRunning)
         {
             return;
         }
 
-        var (exitCode, output) = await PgAsync("pg_ctl", "stop", "-w", "-m", immediate ? "immediate" : "fast", "-D", DataDirectory);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_ctl stop failed ({exitCode}): {output}");
-        }
-
+        await server.StopAsync();
         IsRunning = false;
 
         // Idle admin connections died with the server; open fresh ones after the next start.
@@ -153,195 +133,15 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_root is null)
+        if (_server is null)
         {
             return;
         }
 
         NpgsqlConnection.ClearAllPools();
-        if (IsRunning)
-        {
-            await PgAsync("pg_ctl", "stop", "-w", "-m", "immediate", "-D", DataDirectory);
-            IsRunning = false;
-        }
-
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The watchdog removes what is left.
-        }
-
-        if (_watchdog is { HasExited: false })
-        {
-            _watchdog.Kill();
-        }
-
-        _watchdog?.Dispose();
-        _root = null;
-    }
-
-    private static async Task<PostgresServer> StartSharedAsync()
-    {
-        var server = new PostgresServer();
-        await server.InitializeAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().GetAwaiter().GetResult();
-        return server;
-    }
-
-    private async Task CreateClusterAsync()
-    {
-        _bindir = await FindBinDirAsync();
-        var root = Path.Combine("/tmp", $"kasparro-pg-{Guid.NewGuid():N}");
-        if (IsRoot)
-        {
-            // Created by postgres itself (/tmp is world-writable), so it owns it: no chown needed.
-            var (code, output) = await RunAsync("runuser", ["-u", OsUser, "--", "mkdir", "-m", "0700", root], "/tmp");
-            if (code != 0)
-            {
-                throw new InvalidOperationException($"cannot create {root} as {OsUser}: {output}");
-            }
-        }
-        else if (!OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        _root = root;
-        StartWatchdog();
-
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'A').Replace('/', 'B').TrimEnd('=');
-        var passwordFile = Path.Combine(root, "pwfile");
-
-        // Readable by the cluster owner; the 0700 directory keeps everyone else out.
-        await File.WriteAllTextAsync(passwordFile, password + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
-
-        try
-        {
-            var (code, output) = await PgAsync(
-                "initdb", "-D", DataDirectory, "-U", SuperUser, "-A", "scram-sha-256", $"--pwfile={passwordFile}",
-                "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
-            if (code != 0)
-            {
-                throw new InvalidOperationException($"initdb failed ({code}): {output}");
-            }
-        }
-        finally
-        {
-            File.Delete(passwordFile);
-        }
-
-        // Appended by the test process; the file keeps its owner. Speed over durability: the cluster is thrown away.
-        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"""
-
-            listen_addresses = '127.0.0.1'
-            unix_socket_directories = '{root}'
-            max_connections = 200
-            fsync = off
-            synchronous_commit = off
-            full_page_writes = off
-            shared_buffers = 128MB
-            """);
-
-        AdminConnectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Username = SuperUser,
-            Password = password,
-            Database = "postgres",
-            Pooling = true,
-            MaxPoolSize = 20,
-        }.ConnectionString;
-    }
-
-    /// <summary>Stops the cluster and deletes its directory if this process dies without disposing it.</summary>
-    private void StartWatchdog()
-    {
-        var runAs = IsRoot ? $"runuser -u {OsUser} -- " : string.Empty;
-        var script = $"""
-            exec </dev/null >/dev/null 2>&1
-            while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done
-            {runAs}'{Path.Combine(_bindir!, "pg_ctl")}' stop -m immediate -D '{DataDirectory}'
-            rm -rf '{_root}'
-            """;
-        var start = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/sh")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/tmp",
-        };
-        if (start.FileName.EndsWith("setsid", StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add("/bin/sh");
-        }
-
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        _watchdog = Process.Start(start);
-    }
-
-    private Task<(int ExitCode, string Output)> PgAsync(string program, params string[] arguments)
-    {
-        var executable = Path.Combine(_bindir!, program);
-        return IsRoot
-            ? RunAsync("runuser", ["-u", OsUser, "--", executable, .. arguments], _root!)
-            : RunAsync(executable, arguments, _root!);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {fileName}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, new StringBuilder().Append(await stdout).Append(await stderr).ToString().Trim());
-    }
-
-    private static async Task<string> FindBinDirAsync()
-    {
-        try
-        {
-            var (code, output) = await RunAsync("pg_config", ["--bindir"], "/tmp");
-            if (code == 0 && File.Exists(Path.Combine(output, "initdb")))
-            {
-                return output;
-            }
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // pg_config is not installed (only the server package is): look in the Debian layout.
-        }
-
-        var candidates = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "initdb")))
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
-                .ToList()
-            : [];
-        return candidates.FirstOrDefault()
-            ?? throw new InvalidOperationException(
-                "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them (apt-get install postgresql) or set TEST_DATABASE_URL");
+        await _server.DisposeAsync();
+        IsRunning = false;
+        _server = null;
     }
 
     /// <summary>A loopback port that was free a moment ago: nothing listens on it unless someone takes it since.</summary>
@@ -354,19 +154,28 @@ public sealed class PostgresServer : IAsyncLifetime
         return port;
     }
 
-    private string ServerLogTail()
+    private static async Task<PostgresServer> StartSharedAsync()
     {
-        var log = Path.Combine(_root!, "postgres.log");
-        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : string.Empty;
+        var server = new PostgresServer();
+        await server.InitializeAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().GetAwaiter().GetResult();
+        return server;
     }
 
-    private void EnsureOwnCluster()
+    private static string[] ShippedSettings()
     {
-        if (_root is null)
-        {
-            throw new InvalidOperationException("This server is not a throwaway cluster of this process (TEST_DATABASE_URL is set): it cannot be stopped or started.");
-        }
+        var lib = File.ReadAllText(Path.Combine(Repository.Root, "scripts", "lib.sh"));
+        var match = ShippedSettingsPattern().Match(lib);
+        return match.Success
+            ? match.Groups["list"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : throw new InvalidOperationException("scripts/lib.sh declares no PG_SERVER_SETTINGS=(...)");
     }
+
+    private IThrowawayPostgres OwnServer() => _server
+        ?? throw new InvalidOperationException("This server is not a throwaway server of this process (TEST_DATABASE_URL is set): it cannot be stopped or started.");
+
+    [GeneratedRegex(@"^PG_SERVER_SETTINGS=\((?<list>[^)]*)\)", RegexOptions.Multiline)]
+    private static partial Regex ShippedSettingsPattern();
 }
 
 /// <summary>Tests that stop and start the server share one server of their own, and run one after another.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kasparro.IntegrationTests.Fixtures;
 
 namespace Kasparro.IntegrationTests.Ingestion;
 
@@ -82,14 +83,7 @@ internal sealed class CliProcess : IDisposable
             var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var framework = testDirectory.Name;
             var configuration = testDirectory.Parent!.Name;
-            var root = testDirectory;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Kasparro.sln")))
-            {
-                root = root.Parent;
-            }
-
-            var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Kasparro.sln not found above the tests"),
-                "src", "WebApi", "bin", configuration, framework, "Kasparro.WebApi.dll");
+            var dll = Path.Combine(Repository.Root, "src", "WebApi", "bin", configuration, framework, "Kasparro.WebApi.dll");
             return File.Exists(dll) ? dll : throw new FileNotFoundException("build the solution first", dll);
         }
     }

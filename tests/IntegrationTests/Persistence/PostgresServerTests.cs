@@ -9,12 +9,27 @@ namespace Kasparro.IntegrationTests.Persistence;
 public sealed class PostgresServerTests(PostgresServer server)
 {
     [Fact]
+    public async Task Server_RunsWithTheShippedSettingsAndTheTestOnes()
+    {
+        server.CanStopAndStart.ShouldBeTrue("this test needs a server of its own (TEST_DATABASE_URL servers are configured elsewhere)");
+        // One from scripts/lib.sh, one the tests add.
+        PostgresServer.ServerSettings.ShouldContain(s => s.StartsWith("shared_buffers=", StringComparison.Ordinal));
+        PostgresServer.ServerSettings.ShouldContain("max_connections=200");
+
+        await using var admin = new NpgsqlConnection(server.AdminConnectionString);
+        await admin.OpenAsync();
+        foreach (var setting in PostgresServer.ServerSettings)
+        {
+            var pair = setting.Split('=', 2);
+            await using var show = new NpgsqlCommand("SELECT current_setting($1)", admin) { Parameters = { new() { Value = pair[0] } } };
+            (await show.ExecuteScalarAsync()).ShouldBe(pair[1], $"{pair[0]} as PostgreSQL shows it");
+        }
+    }
+
+    [Fact]
     public async Task StopThenStart_RefusesConnectionsWhileDownAndKeepsTheData()
     {
-        if (!server.CanStopAndStart)
-        {
-            return; // TEST_DATABASE_URL: someone else's server is not stopped by tests.
-        }
+        server.CanStopAndStart.ShouldBeTrue("this test needs a server of its own (TEST_DATABASE_URL servers cannot be stopped)");
 
         var connectionString = await server.CreateDatabaseAsync();
         await using (var database = new PostgresDatabase(connectionString))

@@ -10,7 +10,7 @@ public sealed class MetricsOutageTests(PostgresServer server)
     [Fact]
     public async Task Metrics_WhileTheDatabaseIsDown_SayDbUp0WithoutEtlSeries_AndRecover()
     {
-        server.CanStopAndStart.ShouldBeTrue("this test needs a cluster of its own (TEST_DATABASE_URL servers cannot be stopped)");
+        server.CanStopAndStart.ShouldBeTrue("this test needs a server of its own (TEST_DATABASE_URL servers cannot be stopped)");
         await using var api = new ApiFactory(server);
         await api.InitializeAsync();
         await api.RunAsync("csv", new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero), loaded: 5);
