@@ -12,13 +12,14 @@ public sealed class ConventionTests
                                     && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == openGeneric));
 
     [Fact]
-    public void Handlers_AreNamedForTheirRequestAndEndInHandler()
-    {
-        var handlers = Implementing(typeof(IRequestHandler<,>)).ToList();
+    public void Handlers_EndInHandler() =>
+        Layers.TypesOf(Layers.Application).And().ImplementInterface(typeof(IRequestHandler<,>))
+            .ShouldHold(type => type.HaveNameEndingWith("Handler", StringComparison.Ordinal));
 
-        handlers.ShouldNotBeEmpty();
-        handlers.ShouldAllBe(h => h.Name.EndsWith("Handler", StringComparison.Ordinal));
-    }
+    [Fact]
+    public void Requests_AreNamedCommandOrQuery() =>
+        Layers.TypesOf(Layers.Application).And().ImplementInterface(typeof(IRequest<>))
+            .ShouldHold(type => type.HaveNameEndingWith("Command", StringComparison.Ordinal).Or().HaveNameEndingWith("Query", StringComparison.Ordinal));
 
     [Fact]
     public void Validators_EndInValidatorAndSitBesideTheirRequest()
@@ -35,7 +36,7 @@ public sealed class ConventionTests
     }
 
     [Fact]
-    public void Requests_AreCommandsOrQueries_EachWithExactlyOneHandler()
+    public void Requests_EachHaveExactlyOneHandler()
     {
         var requests = ApplicationTypes
             .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>)))
@@ -48,8 +49,6 @@ public sealed class ConventionTests
         requests.ShouldNotBeEmpty();
         foreach (var request in requests)
         {
-            (request.Name.EndsWith("Command", StringComparison.Ordinal) || request.Name.EndsWith("Query", StringComparison.Ordinal))
-                .ShouldBeTrue($"{request.Name} should end in Command or Query");
             handled.Count(h => h == request).ShouldBe(1, $"{request.Name} should have exactly one handler");
         }
     }

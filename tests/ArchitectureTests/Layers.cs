@@ -1,9 +1,9 @@
 using System.Reflection;
-using Mono.Cecil;
+using NetArchTest.Rules;
 
 namespace Kasparro.ArchitectureTests;
 
-/// <summary>The solution's assemblies and the type references their IL makes.</summary>
+/// <summary>The solution's assemblies, and how a layer rule is asserted.</summary>
 internal static class Layers
 {
     public static readonly Assembly Domain = typeof(Kasparro.Domain.Assets.Asset).Assembly;
@@ -11,93 +11,25 @@ internal static class Layers
     public static readonly Assembly Infrastructure = typeof(Kasparro.Infrastructure.DependencyInjection).Assembly;
     public static readonly Assembly WebApi = typeof(Kasparro.WebApi.Hosting.ServeVerb).Assembly;
 
-    public static readonly string[] DataAccessPrefixes = ["Npgsql", "Microsoft.EntityFrameworkCore", "Dapper", "System.Data"];
-
-    public static IReadOnlyList<string> ReferencedAssemblyNames(Assembly assembly) =>
-        [.. assembly.GetReferencedAssemblies().Select(a => a.Name!)];
+    /// <summary>
+    /// The types of <paramref name="assembly"/> under its own root namespace (<c>Kasparro.Domain</c>, ...): ours, not
+    /// the attributes and helpers the compiler adds to every assembly.
+    /// </summary>
+    public static PredicateList TypesOf(Assembly assembly, string? @namespace = null) =>
+        Types.InAssembly(assembly).That().ResideInNamespaceStartingWith(@namespace ?? assembly.GetName().Name!);
 
     /// <summary>
-    /// Every (declaring type, referenced type, the referenced type's assembly) in the assembly: base types, interfaces,
-    /// fields, signatures, locals and every type a method body touches.
+    /// Asserts <paramref name="rule"/> on every type of <paramref name="selection"/>, naming the types that break it.
+    /// An empty selection fails: a rule over no type would pass whatever the code does.
     /// </summary>
-    public static IReadOnlyList<(string From, string To, string Assembly)> TypeReferences(Assembly assembly)
+    public static void ShouldHold(this PredicateList selection, Func<Conditions, ConditionList> rule)
     {
-        using var module = ModuleDefinition.ReadModule(assembly.Location);
-        var pairs = new List<(string, string, string)>();
-        foreach (var type in module.GetTypes())
-        {
-            void Add(TypeReference? reference)
-            {
-                if (reference is null or GenericParameter)
-                {
-                    return;
-                }
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(rule);
+        selection.GetTypes().ShouldNotBeEmpty("the rule selects no type, so it would pass on nothing");
 
-                var element = reference.GetElementType();
-                var scope = element.Scope switch
-                {
-                    AssemblyNameReference name => name.Name,
-                    ModuleDefinition own => own.Assembly.Name.Name,
-                    var other => other.Name,
-                };
-                pairs.Add((type.FullName, element.FullName, scope));
-                if (reference is GenericInstanceType generic)
-                {
-                    foreach (var argument in generic.GenericArguments)
-                    {
-                        Add(argument);
-                    }
-                }
-            }
+        var result = rule(selection.Should()).GetResult();
 
-            Add(type.BaseType);
-            foreach (var contract in type.Interfaces)
-            {
-                Add(contract.InterfaceType);
-            }
-
-            foreach (var field in type.Fields)
-            {
-                Add(field.FieldType);
-            }
-
-            foreach (var method in type.Methods)
-            {
-                Add(method.ReturnType);
-                foreach (var parameter in method.Parameters)
-                {
-                    Add(parameter.ParameterType);
-                }
-
-                if (!method.HasBody)
-                {
-                    continue;
-                }
-
-                foreach (var variable in method.Body.Variables)
-                {
-                    Add(variable.VariableType);
-                }
-
-                foreach (var instruction in method.Body.Instructions)
-                {
-                    switch (instruction.Operand)
-                    {
-                        case MethodReference called:
-                            Add(called.DeclaringType);
-                            Add(called.ReturnType);
-                            break;
-                        case FieldReference field:
-                            Add(field.DeclaringType);
-                            break;
-                        case TypeReference referenced:
-                            Add(referenced);
-                            break;
-                    }
-                }
-            }
-        }
-
-        return pairs;
+        result.IsSuccessful.ShouldBeTrue($"types breaking the rule: {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 }
