@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
+using Kasparro.Infrastructure;
 using Kasparro.WebApi.OpenApi;
 using Microsoft.AspNetCore.OpenApi;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -34,7 +34,7 @@ public static class MetricsRegistration
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddNpgsqlInstrumentation()
+                .AddInfrastructureInstrumentation()
                 .AddMeter("System.Runtime")
                 .AddMeter(EtlInstruments.MeterName)
                 .AddInstrumentation(provider => provider.GetRequiredService<EtlInstruments>())
@@ -43,6 +43,7 @@ public static class MetricsRegistration
                 {
                     // Every scrape collects anew: a cached response would show an older ETL reading than the one just taken.
                     o.ScrapeResponseCacheDurationMilliseconds = 0;
+                    // Each series carries its own labels only, not otel_scope_name and otel_scope_version besides.
                     o.ScopeInfoEnabled = false;
                 }));
 
@@ -52,7 +53,7 @@ public static class MetricsRegistration
                 .WithTracing(tracing => tracing
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != ScrapePath)
                     .AddHttpClientInstrumentation()
-                    .AddNpgsql())
+                    .AddInfrastructureInstrumentation())
                 .WithLogging(configureBuilder: null, configureOptions: o =>
                 {
                     o.IncludeScopes = true;
