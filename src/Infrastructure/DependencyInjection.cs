@@ -27,7 +27,7 @@ using Npgsql;
 
 namespace Kasparro.Infrastructure;
 
-public static class DependencyInjection
+public static partial class DependencyInjection
 {
     /// <summary>
     /// PostgreSQL (one data source, created when first needed from <c>DATABASE_URL</c>), the migrator, the ingestion

@@ -45,7 +45,7 @@ public static partial class ServeVerb
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddSingleton(ApiAccess.From(builder.Configuration));
         services.AddClientRateLimiting(builder.Configuration);
-        services.AddKasparroMetrics();
+        services.AddKasparroMetrics(builder.Configuration);
         services.AddKasparroOpenApi();
         // A body or parameter that cannot be bound throws in every environment (the framework's default throws only in
         // Development), so it gets this API's problem ("The request could not be read.") and not a bare 400.
@@ -68,7 +68,6 @@ public static partial class ServeVerb
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
-        app.UseHttpMetrics();
         app.UseRequestTimeouts();
         app.UseRateLimiter();
 

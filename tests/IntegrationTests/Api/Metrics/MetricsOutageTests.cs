@@ -16,8 +16,8 @@ public sealed class MetricsOutageTests(PostgresServer server)
         await api.RunAsync("csv", new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero), loaded: 5);
         var client = api.CreateClient();
         var up = await client.ScrapeAsync();
-        up.Samples().ShouldContain("db_up 1");
-        up.Samples().ShouldContain("etl_records_total{source=\"csv\",outcome=\"loaded\"} 5");
+        up.Samples().ShouldContain("db_up{} 1");
+        up.Samples().ShouldContain("etl_records_total{outcome=\"loaded\",source=\"csv\"} 5");
 
         await server.StopAsync();
         string down;
@@ -30,9 +30,11 @@ public sealed class MetricsOutageTests(PostgresServer server)
             await server.StartAsync();
         }
 
-        down.Samples().ShouldContain("api_up 1");
-        down.Samples().ShouldContain("db_up 0");
+        down.Samples().ShouldContain("api_up{} 1");
+        down.Samples().ShouldContain("db_up{} 0");
         down.ShouldNotContain("etl_");
-        (await client.ScrapeAsync()).Samples().ShouldContain("db_up 1");
+        var back = await client.ScrapeAsync();
+        back.Samples().ShouldContain("db_up{} 1");
+        back.Samples().ShouldContain("etl_records_total{outcome=\"loaded\",source=\"csv\"} 5");
     }
 }

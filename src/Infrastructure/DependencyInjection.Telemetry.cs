@@ -1,0 +1,16 @@
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Kasparro.Infrastructure;
+
+/// <summary>
+/// The infrastructure's part of the host's OpenTelemetry: Npgsql's metrics (pools known by their data source's name,
+/// never by connection string) and its command spans (the SQL text; parameter values are not recorded).
+/// </summary>
+public static partial class DependencyInjection
+{
+    public static MeterProviderBuilder AddInfrastructureInstrumentation(this MeterProviderBuilder metrics) => metrics.AddNpgsqlInstrumentation();
+
+    public static TracerProviderBuilder AddInfrastructureInstrumentation(this TracerProviderBuilder tracing) => tracing.AddNpgsql();
+}
