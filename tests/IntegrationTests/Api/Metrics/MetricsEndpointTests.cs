@@ -103,20 +103,20 @@ public sealed partial class MetricsEndpointTests(MetricsEndpointTests.Seeded api
         var after = await _client.ScrapeAsync();
 
         double Delta(string series) => after.Value(series) - before.Value(series);
-        Delta("http_requests_total{method=\"GET\",route=\"/v1/runs\",status=\"200\"}").ShouldBe(3);
-        Delta("http_requests_total{method=\"GET\",route=\"/v1/runs\",status=\"400\"}").ShouldBe(2);
-        Delta("http_requests_total{method=\"GET\",route=\"/v1/runs\",status=\"401\"}").ShouldBe(1);
-        Delta("http_requests_total{method=\"GET\",route=\"/v1/runs/{id}\",status=\"404\"}").ShouldBe(1);
+        Delta("http_requests_total{method=\"GET\",route=\"/v{version:apiVersion}/runs\",status=\"200\"}").ShouldBe(3);
+        Delta("http_requests_total{method=\"GET\",route=\"/v{version:apiVersion}/runs\",status=\"400\"}").ShouldBe(2);
+        Delta("http_requests_total{method=\"GET\",route=\"/v{version:apiVersion}/runs\",status=\"401\"}").ShouldBe(1);
+        Delta("http_requests_total{method=\"GET\",route=\"/v{version:apiVersion}/runs/{id}\",status=\"404\"}").ShouldBe(1);
         Delta("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}").ShouldBe(1);
         Delta("http_requests_total{method=\"GET\",route=\"/metrics\",status=\"200\"}").ShouldBe(1); // the first scrape
         after.ShouldNotContain(unknownRun.ToString());
         after.ShouldNotContain("/no/such/route");
 
         // The app's clock is a fake that stands still: every duration is 0 and lands in the first bucket.
-        Delta("http_request_duration_seconds_count{method=\"GET\",route=\"/v1/runs\"}").ShouldBe(6);
-        Delta("http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/runs\",le=\"0.005\"}").ShouldBe(6);
-        Delta("http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/runs\",le=\"+Inf\"}").ShouldBe(6);
-        after.Value("http_request_duration_seconds_sum{method=\"GET\",route=\"/v1/runs\"}").ShouldBe(0);
+        Delta("http_request_duration_seconds_count{method=\"GET\",route=\"/v{version:apiVersion}/runs\"}").ShouldBe(6);
+        Delta("http_request_duration_seconds_bucket{method=\"GET\",route=\"/v{version:apiVersion}/runs\",le=\"0.005\"}").ShouldBe(6);
+        Delta("http_request_duration_seconds_bucket{method=\"GET\",route=\"/v{version:apiVersion}/runs\",le=\"+Inf\"}").ShouldBe(6);
+        after.Value("http_request_duration_seconds_sum{method=\"GET\",route=\"/v{version:apiVersion}/runs\"}").ShouldBe(0);
     }
 
     [Fact]
