@@ -1,11 +1,5 @@
 # syntax=docker/dockerfile:1
 
-# The Scalar API reference bundle, pinned and checksummed, from the npm registry (served by the app; no CDN).
-FROM node:20-bookworm-slim AS scalar
-WORKDIR /src
-COPY scripts/ scripts/
-RUN bash scripts/scalar/fetch.sh
-
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so source edits reuse the cached restore layer.
@@ -19,7 +13,6 @@ ARG TARGETARCH
 RUN echo "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" >/tmp/rid \
     && dotnet restore src/WebApi/Kasparro.WebApi.csproj -r "$(cat /tmp/rid)" -p:PublishReadyToRun=true
 COPY src/ src/
-COPY --from=scalar /src/src/WebApi/wwwroot/scalar/ src/WebApi/wwwroot/scalar/
 RUN dotnet publish src/WebApi/Kasparro.WebApi.csproj -c Release -o /app --no-restore -r "$(cat /tmp/rid)" --self-contained false \
         -p:PublishReadyToRun=true -p:UseAppHost=false
 

@@ -22,10 +22,9 @@ trx_counter() {
 }
 
 # Integration tests start a throwaway PostgreSQL from the machine's binaries (via runuser); the browser test drives
-# Debian's headless Chromium through chromedriver; the app serves the pinned Scalar bundle fetched from npm.
+# Debian's headless Chromium through chromedriver.
 ensure_postgres_binaries
 ensure_tools chromium:chromium chromedriver:chromium-driver
-bash "$ROOT/scripts/scalar/fetch.sh" || { echo "error: could not put the Scalar bundle in place" >&2; status=1; summary; }
 ensure_dotnet || { echo "error: the .NET SDK is required" >&2; status=1; summary; }
 
 build_args=(-c Release --nologo)

@@ -36,7 +36,6 @@ up_native() {
 
     port_in_use "$PORT" && die "port $PORT is taken by another process; set PORT in .env"
     ensure_dotnet || die "the .NET SDK is required for native mode"
-    bash "$ROOT/scripts/scalar/fetch.sh"
     log "publishing src/WebApi to .data/app"
     publish_webapi "$APP_DIR" || die "dotnet publish failed"
 

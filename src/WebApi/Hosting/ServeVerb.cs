@@ -46,6 +46,7 @@ public static partial class ServeVerb
         services.AddSingleton(ApiAccess.From(builder.Configuration));
         services.AddClientRateLimiting(builder.Configuration);
         services.AddKasparroMetrics(builder.Configuration);
+        services.AddKasparroApiVersioning();
         services.AddKasparroOpenApi();
         // A body or parameter that cannot be bound throws in every environment (the framework's default throws only in
         // Development), so it gets this API's problem ("The request could not be read.") and not a bare 400.

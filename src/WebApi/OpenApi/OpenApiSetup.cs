@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Asp.Versioning;
 using Kasparro.WebApi.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -63,6 +64,11 @@ public static class OpenApiSetup
         var hasRouteValue = path.Contains('{', StringComparison.Ordinal);
         operation.Responses ??= new OpenApiResponses();
 
+        // What Asp.Versioning reports in the header for this endpoint (null for the unversioned ones).
+        var supportedVersions = description.ActionDescriptor.EndpointMetadata.OfType<ApiVersionMetadata>().FirstOrDefault() is { } versioning
+            ? string.Join(", ", versioning.Map(ApiVersionMapping.Explicit).SupportedApiVersions)
+            : null;
+
         if (isV1 && method == "GET")
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
@@ -101,13 +107,13 @@ public static class OpenApiSetup
                 Description = "The request's id: the client's own X-Request-Id when it sent a plain one, else a new one.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             };
-            if (isV1)
+            if (supportedVersions is not null)
             {
                 response.Headers["api-supported-versions"] = new OpenApiHeader
                 {
                     Description = "The API versions this server supports.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    Example = JsonValue.Create(RequestLimitsMiddleware.SupportedVersions),
+                    Example = JsonValue.Create(supportedVersions),
                 };
             }
         }

@@ -203,7 +203,7 @@ public sealed class QuoteEndpointTests(QuoteEndpointTests.Seeded api) : IClassFi
         using var echoed = await _client.SendAsync(mine);
         echoed.Headers.GetValues("X-Request-Id").Single().ShouldBe("trace-42.abc");
         (await echoed.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("meta").GetProperty("request_id").GetString().ShouldBe("trace-42.abc");
-        echoed.Headers.GetValues("api-supported-versions").Single().ShouldBe("1");
+        echoed.Headers.GetValues("api-supported-versions").Single().ShouldBe("1.0");
 
         using var unsafeId = new HttpRequestMessage(HttpMethod.Get, "/v1/data?limit=1");
         unsafeId.Headers.TryAddWithoutValidation("X-Request-Id", "bad id\twith spaces");

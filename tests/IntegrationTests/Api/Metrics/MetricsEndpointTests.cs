@@ -135,17 +135,17 @@ public sealed partial class MetricsEndpointTests(MetricsEndpointTests.Seeded api
             && s.Has(("http_request_method", "GET"), ("http_response_status_code", status))
             && (route is null ? !s.Labels.ContainsKey("http_route") : s.Has(("http_route", route))));
 
-        Requests("/v1/runs", "200").ShouldBe(3);
-        Requests("/v1/runs", "400").ShouldBe(2);
-        Requests("/v1/runs", "401").ShouldBe(1);
-        Requests("/v1/runs/{id}", "404").ShouldBe(1);
+        Requests("/v{version:apiVersion}/runs", "200").ShouldBe(3);
+        Requests("/v{version:apiVersion}/runs", "400").ShouldBe(2);
+        Requests("/v{version:apiVersion}/runs", "401").ShouldBe(1);
+        Requests("/v{version:apiVersion}/runs/{id}", "404").ShouldBe(1);
         Requests(null, "404").ShouldBe(1); // no endpoint matched: no route label, never the path
         Requests("/metrics", "200").ShouldBe(1); // the first scrape
         after.ShouldNotContain(unknownRun.ToString());
         after.ShouldNotContain("/no/such/route");
 
-        Delta(s => s.Name == $"{RequestDuration}_bucket" && s.Has(("http_route", "/v1/runs"), ("le", "+Inf"))).ShouldBe(6);
-        Delta(s => s.Name == $"{RequestDuration}_sum" && s.Has(("http_route", "/v1/runs"))).ShouldBeGreaterThan(0);
+        Delta(s => s.Name == $"{RequestDuration}_bucket" && s.Has(("http_route", "/v{version:apiVersion}/runs"), ("le", "+Inf"))).ShouldBe(6);
+        Delta(s => s.Name == $"{RequestDuration}_sum" && s.Has(("http_route", "/v{version:apiVersion}/runs"))).ShouldBeGreaterThan(0);
     }
 
     [Fact]
