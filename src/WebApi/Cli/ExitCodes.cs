@@ -6,7 +6,7 @@ public static class ExitCodes
 
     /// <summary>
     /// A source failed, ended partial, or was busy; or the command could not finish (the database unreachable, an
-    /// unexpected error).
+    /// interruption, an unexpected error).
     /// </summary>
     public const int Failure = 1;
 

@@ -11,9 +11,9 @@ namespace Kasparro.WebApi.Cli;
 /// <summary><c>ingest</c>: one run per selected source; the last stdout lines are one JSON summary per source.</summary>
 public static class IngestVerb
 {
-    public static async Task<int> RunAsync(CliArguments arguments, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IngestRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(request);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.AddKasparro(logsToStandardError: true);
         var interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -28,14 +28,18 @@ public static class IngestVerb
         await using var scope = host.Services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         var command = new RunIngestionCommand(
-            arguments.Source is null ? [] : [arguments.Source], RunTrigger.Cli, arguments.CsvPath, arguments.FailAfter);
+            request.Source is null ? [] : [request.Source], RunTrigger.Cli, request.CsvPath, request.FailAfter);
 
         RunIngestionResult result;
         try
         {
             result = interactive
                 ? await AnsiConsole.Progress()
-                    .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())
+                    .Columns(
+                        new SpinnerColumn(),
+                        new TaskDescriptionColumn { Alignment = Justify.Left, Wrap = true },
+                        new ProgressBarColumn { Width = 20 },
+                        new ElapsedTimeColumn())
                     .StartAsync(async context =>
                     {
                         progress.Attach(context);
@@ -56,6 +60,12 @@ public static class IngestVerb
         foreach (var run in result.Runs)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(Summary(run)));
+        }
+
+        if (!result.AllSucceeded)
+        {
+            // Interrupted, the runs stopped at a batch boundary and their summaries say so; the command adds its one line.
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         return result.AllSucceeded ? ExitCodes.Success : ExitCodes.Failure;

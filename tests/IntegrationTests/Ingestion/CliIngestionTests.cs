@@ -123,6 +123,29 @@ public sealed class CliIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_WhenInterrupted_StopsAtABatchBoundaryAndExitsOneWithOneLine()
+    {
+        var file = _files.Write("big.csv", CsvFiles.Header + "\n" + CsvFiles.Rows(Tickers, Days));
+        using var run = CliProcess.Start(_connectionString, Env(batchSize: 200), "ingest", "--source", "csv", "--csv", file);
+        await WaitUntilAsync("SELECT EXISTS (SELECT 1 FROM etl_checkpoints WHERE rows >= 2000)", run);
+
+        await run.InterruptAsync();
+        var result = await run.WaitAsync(TimeSpan.FromMinutes(2));
+
+        result.ExitCode.ShouldBe(1, result.Stderr);
+        result.Stderr.Split('\n', StringSplitOptions.TrimEntries).ShouldContain("error: interrupted before the command finished");
+        result.Stderr.ShouldNotContain("   at ");
+        var summary = result.Summaries.ShouldHaveSingleItem();
+        summary.GetProperty("status").GetString().ShouldBe("failed");
+        (await ScalarAsync<string>("SELECT status FROM etl_runs")).ShouldBe("failed");
+        (await ScalarAsync<string>("SELECT error_message FROM etl_runs")).ShouldStartWith("cancelled");
+        var committed = await ScalarAsync<long>("SELECT rows FROM etl_checkpoints");
+        committed.ShouldBeLessThan(Rows, "the interruption must land mid-run");
+        (await ScalarAsync<long>("SELECT count(*) FROM quotes")).ShouldBe(committed);
+        summary.GetProperty("loaded").GetInt64().ShouldBe(committed);
+    }
+
+    [Fact]
     public async Task Migrate_TwoProcessesAtOnce_BothSucceedAndApplyEachScriptOnce()
     {
         var empty = await _server.CreateEmptyDatabaseAsync();
@@ -152,6 +175,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
         result.ExitCode.ShouldBe(2);
         result.Stderr.ShouldContain("unknown source");
         result.Stderr.ShouldNotContain("   at ");
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
     }
 
     [Fact]

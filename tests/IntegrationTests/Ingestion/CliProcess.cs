@@ -58,6 +58,17 @@ internal sealed class CliProcess : IDisposable
         return new CliResult(_process.ExitCode, await _stdout, await _stderr);
     }
 
+    /// <summary>SIGINT, as Ctrl+C sends it on a terminal.</summary>
+    public async Task InterruptAsync()
+    {
+        using var kill = Process.Start("kill", ["-INT", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -INT {Id} exited {kill.ExitCode}");
+        }
+    }
+
     /// <summary>SIGKILL: no handler runs, nothing is flushed; exactly what a crash or an OOM kill does.</summary>
     public async Task KillAsync()
     {

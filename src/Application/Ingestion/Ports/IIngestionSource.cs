@@ -20,8 +20,17 @@ public interface IIngestionSource
     IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>What a source needs to read incrementally: the run, the committed checkpoints per stream, overrides.</summary>
-public sealed record SourceReadContext(Guid RunId, IReadOnlyDictionary<string, Checkpoint> Checkpoints, SourceOverrides Overrides);
+/// <summary>
+/// What a source needs to read incrementally: the run, the committed checkpoints per stream, overrides, and where to
+/// report how far it has read.
+/// </summary>
+public sealed record SourceReadContext(Guid RunId, IReadOnlyDictionary<string, Checkpoint> Checkpoints, SourceOverrides Overrides)
+{
+    public IIngestionProgress Progress { get; init; } = NoIngestionProgress.Instance;
+
+    /// <summary>Reports this run's reading progress: <paramref name="done"/> of <paramref name="total"/> in <paramref name="unit"/>.</summary>
+    public void ReportRead(string source, long done, long? total, ProgressUnit unit) => Progress.Advanced(source, RunId, done, total, unit);
+}
 
 /// <summary>Per-run overrides of configured settings (the CLI's <c>--csv PATH</c>).</summary>
 public sealed record SourceOverrides(string? CsvPath = null)

@@ -127,7 +127,7 @@ public sealed partial class SourceRunner(
     {
         var aliases = await store.GetTickerAliasesAsync(cancellationToken);
         var checkpoints = (await store.GetCheckpointsAsync(source.Name, cancellationToken)).ToDictionary(c => c.Stream, StringComparer.Ordinal);
-        var context = new SourceReadContext(run.Id, checkpoints, new SourceOverrides(command.CsvPath));
+        var context = new SourceReadContext(run.Id, checkpoints, new SourceOverrides(command.CsvPath)) { Progress = progress };
 
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });

@@ -27,13 +27,16 @@ internal sealed record ApiListing(string Source, string Stream, ApiSchema Schema
 /// compared with the schema (each distinct drift is reported once per run), unchanged items are counted and skipped,
 /// and every other item becomes a record with its verbatim JSON, content hash and typed fields. An item that cannot
 /// be read becomes a record with a problem; it never stops the run. One checkpoint per response, not per record: the
-/// state is a map of every id, so a checkpoint on each record would cost quadratic time and space.
+/// state is a map of every id, so a checkpoint on each record would cost quadratic time and space. Each response read
+/// is one page of the pages planned reported to the run's progress (the listing's last page settles the total).
 /// </summary>
-internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDetector detector, ApiListingState state, ILogger logger)
+internal sealed partial class ApiListingReader(
+    ApiListing listing, SchemaDriftDetector detector, ApiListingState state, SourceReadContext context, int plannedPages, ILogger logger)
 {
     private const string UnchangedReason = "last_updated unchanged";
 
     private readonly HashSet<DriftFinding> reported = [];
+    private int pagesRead;
 
     /// <summary>Items in the last response read, skipped ones included.</summary>
     public int Items { get; private set; }
@@ -105,7 +108,10 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
             }
         }
 
-        Checkpoint = state.Checkpoint(complete: failure is null && isComplete(Items));
+        var complete = failure is null && isComplete(Items);
+        Checkpoint = state.Checkpoint(complete);
+        pagesRead++;
+        ReportPages(complete ? pagesRead : Math.Max(plannedPages, pagesRead));
         if (Skipped > 0)
         {
             yield return new SourceSkipped(listing.Stream, Skipped, UnchangedReason);
@@ -117,6 +123,8 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
             throw failure;
         }
     }
+
+    private void ReportPages(long planned) => context.ReportRead(listing.Source, pagesRead, planned, ProgressUnit.Pages);
 
     /// <summary>One item as a record, or <c>null</c> when it is unchanged since the last commit.</summary>
     private SourceRecord? Read(JsonElement item, IReadOnlyDictionary<ApiField, FieldPlan> plans, string response, int index, DateTimeOffset fetchedAt)
@@ -168,21 +176,22 @@ internal sealed partial class ApiListingReader(ApiListing listing, SchemaDriftDe
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
     /// <summary>
-    /// The reader for one run of a listing: its stored checkpoint (if any) read back into per-id state, which is
-    /// reported and started afresh when it cannot be read.
+    /// The reader for one run of a listing of up to <paramref name="plannedPages"/> responses: its stored checkpoint (if
+    /// any) read back into per-id state, which is reported and started afresh when it cannot be read.
     /// </summary>
-    public static ApiListingReader Start(ApiListing listing, SourceReadContext context, decimal driftThreshold, ILogger logger)
+    public static ApiListingReader Start(ApiListing listing, SourceReadContext context, int plannedPages, decimal driftThreshold, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(context);
         context.Checkpoints.TryGetValue(listing.Stream, out var stored);
         var state = ApiListingState.From(listing.Source, listing.Stream, stored);
-        var reader = new ApiListingReader(listing, new SchemaDriftDetector(driftThreshold), state, logger);
+        var reader = new ApiListingReader(listing, new SchemaDriftDetector(driftThreshold), state, context, plannedPages, logger);
         if (state.StoredStateUnreadable)
         {
             reader.LogUnreadableState(listing.Source, listing.Stream);
         }
 
+        reader.ReportPages(plannedPages);
         return reader;
     }
 

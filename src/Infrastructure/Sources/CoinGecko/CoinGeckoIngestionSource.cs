@@ -25,7 +25,7 @@ internal sealed partial class CoinGeckoIngestionSource(
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var reader = ApiListingReader.Start(Listing, context, options.DriftThreshold, logger);
+        var reader = ApiListingReader.Start(Listing, context, options.PageLimit, options.DriftThreshold, logger);
         var markets = client();
         for (var page = 1; page <= options.PageLimit; page++)
         {

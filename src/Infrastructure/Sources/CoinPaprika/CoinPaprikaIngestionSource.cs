@@ -23,7 +23,7 @@ internal sealed partial class CoinPaprikaIngestionSource(
     public async IAsyncEnumerable<SourceItem> ReadAsync(SourceReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var reader = ApiListingReader.Start(Listing, context, options.DriftThreshold, logger);
+        var reader = ApiListingReader.Start(Listing, context, plannedPages: 1, options.DriftThreshold, logger);
         await using var response = await client().GetTickersAsync(cancellationToken);
         var fetchedAt = time.GetUtcNow();
         await foreach (var item in reader.ReadAsync(response, Listing.Stream, fetchedAt, static _ => true, cancellationToken))

@@ -43,8 +43,9 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
         MaxRecordSize = 16 * 1024 * 1024,
     };
 
+    /// <param name="readTo">Told the file position each time the rows are read further (bytes, from the file's start).</param>
     public async IAsyncEnumerable<SourceItem> ReadAsync(
-        string path, IReadOnlyDictionary<string, Checkpoint> checkpoints, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string path, IReadOnlyDictionary<string, Checkpoint> checkpoints, Action<long> readTo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(path);
         await using var file = new FileStream(fullPath, new FileStreamOptions
@@ -76,7 +77,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
             yield break;
         }
 
-        await foreach (var item in ReadRowsAsync(file, csv, read, header, cancellationToken))
+        await foreach (var item in ReadRowsAsync(file, csv, read, header, readTo, cancellationToken))
         {
             yield return item;
         }
@@ -84,7 +85,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
 
     /// <summary>Reads from the plan's offset to the end, one row behind the reader (see the class summary).</summary>
     private static async IAsyncEnumerable<SourceItem> ReadRowsAsync(
-        FileStream file, CsvFile csv, CsvReadPlan plan, IReadOnlyList<string>? header, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FileStream file, CsvFile csv, CsvReadPlan plan, IReadOnlyList<string>? header, Action<long> readTo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var appended = plan.Mode == CsvReadMode.Appended;
         using var fingerprinter = appended ? plan.TakeFingerprinter() : CsvFingerprinter.AtStart();
@@ -93,7 +94,7 @@ internal sealed partial class CsvFileReader(TimeProvider time, ILogger logger)
         var conventions = appended ? new CsvFileConventions(plan.State!.DateOrder, plan.State.GroupsDigitsWithDots) : new CsvFileConventions();
 
         file.Position = start;
-        await using var recording = new RecordingReadStream(file, fingerprinter);
+        await using var recording = new RecordingReadStream(file, fingerprinter, read => readTo(start + read));
         await using var reader = CsvReader.Create(recording, ReaderOptions with { HasHeader = header is null }, leaveOpen: true);
         header ??= await ReadHeaderAsync(reader, csv.Name, cancellationToken);
 

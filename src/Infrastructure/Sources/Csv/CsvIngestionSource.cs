@@ -36,12 +36,16 @@ public sealed class CsvIngestionSource : IIngestionSource
     {
         ArgumentNullException.ThrowIfNull(context);
         var path = string.IsNullOrWhiteSpace(context.Overrides.CsvPath) ? options.Path : context.Overrides.CsvPath;
-        foreach (var file in FilesAt(path))
+        var paths = FilesAt(path);
+        var progress = new CsvReadProgress(Name, context, paths);
+        foreach (var file in paths)
         {
-            await foreach (var item in files.ReadAsync(file, context.Checkpoints, cancellationToken))
+            await foreach (var item in files.ReadAsync(file, context.Checkpoints, progress.ReadTo, cancellationToken))
             {
                 yield return item;
             }
+
+            progress.FileDone();
         }
     }
 

@@ -4,8 +4,10 @@ namespace Kasparro.Infrastructure.Sources.Csv;
 /// A forward-only view of a file stream that hands every byte it reads to the <see cref="CsvFingerprinter"/>, so
 /// checkpoints fingerprint exactly the bytes the CSV reader parsed, read once, and counts them: the end of the
 /// input is known to the byte (the reader itself reports the end one past the input when there is no final newline).
+/// After each read it tells <paramref name="bytesRead"/> the count so far (the CSV reader reads in large blocks, so
+/// this is the read progress at no cost per row).
 /// </summary>
-internal sealed class RecordingReadStream(Stream inner, CsvFingerprinter fingerprinter) : Stream
+internal sealed class RecordingReadStream(Stream inner, CsvFingerprinter fingerprinter, Action<long> bytesRead) : Stream
 {
     /// <summary>Bytes read through this stream so far.</summary>
     public long BytesRead { get; private set; }
@@ -57,5 +59,6 @@ internal sealed class RecordingReadStream(Stream inner, CsvFingerprinter fingerp
     {
         fingerprinter.Append(read);
         BytesRead += read.Length;
+        bytesRead(BytesRead);
     }
 }

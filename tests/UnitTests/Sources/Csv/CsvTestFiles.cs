@@ -28,10 +28,11 @@ internal static class CsvSourceHarness
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    public static async Task<List<SourceItem>> ReadAsync(string path, Dictionary<string, Checkpoint>? committed = null, string? csvPathOverride = null)
+    public static async Task<List<SourceItem>> ReadAsync(
+        string path, Dictionary<string, Checkpoint>? committed = null, string? csvPathOverride = null, IIngestionProgress? progress = null)
     {
         var source = new CsvIngestionSource(new CsvSourceOptions { Path = path }, new FakeTimeProvider(Now));
-        var context = new SourceReadContext(Guid.NewGuid(), committed ?? [], new SourceOverrides(csvPathOverride));
+        var context = new SourceReadContext(Guid.NewGuid(), committed ?? [], new SourceOverrides(csvPathOverride)) { Progress = progress ?? NoIngestionProgress.Instance };
         var items = new List<SourceItem>();
         await foreach (var item in source.ReadAsync(context, CancellationToken.None))
         {
