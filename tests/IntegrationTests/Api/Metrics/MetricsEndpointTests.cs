@@ -160,8 +160,8 @@ public sealed partial class MetricsEndpointTests(MetricsEndpointTests.Seeded api
         var after = await _client.ScrapeAsync();
         var otherAfter = await otherClient.ScrapeAsync();
 
-        (otherAfter.Sum($"{RequestDuration}_count", ("http_route", "/v1/stats")) - otherBefore.Sum($"{RequestDuration}_count", ("http_route", "/v1/stats"))).ShouldBe(1);
-        (after.Sum($"{RequestDuration}_count", ("http_route", "/v1/stats")) - before.Sum($"{RequestDuration}_count", ("http_route", "/v1/stats"))).ShouldBe(0);
+        (otherAfter.Sum($"{RequestDuration}_count", ("http_route", "/v{version:apiVersion}/stats")) - otherBefore.Sum($"{RequestDuration}_count", ("http_route", "/v{version:apiVersion}/stats"))).ShouldBe(1);
+        (after.Sum($"{RequestDuration}_count", ("http_route", "/v{version:apiVersion}/stats")) - before.Sum($"{RequestDuration}_count", ("http_route", "/v{version:apiVersion}/stats"))).ShouldBe(0);
         after.Parse().Count(s => s.Name == "db_up").ShouldBe(1);
         after.Parse().Count(s => s.Name == "etl_last_run_success" && s.Has(("source", "csv"))).ShouldBe(1);
     }
