@@ -126,19 +126,6 @@ wait_sessions_closed() {
 
 # --- inputs --------------------------------------------------------------------------------------------------------
 
-publish_app() {
-    ensure_dotnet || die "the .NET SDK is required"
-    if [[ -n ${BENCH_APP_DIR:-} ]]; then
-        [[ -f $BENCH_APP_DIR/Kasparro.WebApi.dll ]] || die "BENCH_APP_DIR: no Kasparro.WebApi.dll in $BENCH_APP_DIR"
-        log "using the app published in $BENCH_APP_DIR"
-        BENCH_APP="$BENCH_APP_DIR"
-        return
-    fi
-    log "publishing src/WebApi to .data/bench/app (Release, ReadyToRun)"
-    publish_webapi "$BENCH_APP" 2>"$BENCH_LOGS/publish.log" \
-        || { tail -n 30 "$BENCH_LOGS/publish.log" >&2; die "dotnet publish failed (log: $BENCH_LOGS/publish.log)"; }
-}
-
 ensure_csv() {
     local gen=scripts/bench/gen_quotes.awk inputs=(data/btc-usd-max.csv data/eth-usd-max.csv)
     if [[ -f $CSV && $CSV -nt $gen && $(wc -l <"$CSV") -eq $((BENCH_ROWS + 1)) ]]; then
@@ -459,7 +446,7 @@ main() {
     ensure_gnu_time
     [[ -z $BENCH_ONLY || $BENCH_ONLY == api || $BENCH_ONLY == csv ]] || die "BENCH_ONLY can only be 'api' or 'csv' (got '$BENCH_ONLY')"
     [[ $BENCH_ONLY == api ]] || ensure_csv
-    publish_app
+    use_bench_app "$BENCH_APP" "$BENCH_LOGS/publish.log"
 
     trap bench_pg_stop EXIT
     bench_pg_start

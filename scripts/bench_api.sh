@@ -6,6 +6,7 @@
 #   make bench-api                                   # 1,000,000 quotes, 32 connections, 15 s per measurement after 5 s of unmeasured API warm-up (BENCH_WARMUP_SECONDS)
 #   BENCH_QUOTES=100000 BENCH_SECONDS=5 make bench-api   # quick run
 #   BENCH_APP_ENV="DOTNET_gcServer=0" make bench-api     # extra environment for the API process (experiments)
+#   BENCH_APP_DIR=/path make bench-api                # measure an app published there (another commit, for an A/B)
 #
 # Targets are reported (PASS/MISS), not asserted. The summary on stdout is Markdown.
 set -euo pipefail
@@ -64,12 +65,6 @@ start_cluster() {
 }
 
 psql_bench() { "$PG_BINDIR/psql" -h 127.0.0.1 -p "$BENCH_PORT" -U "$BENCH_USER" -X -v ON_ERROR_STOP=1 -qAt "$@"; }
-
-publish_app() {
-    ensure_dotnet || die "the .NET SDK is required"
-    log "publishing src/WebApi to $BENCH_APP (Release, ReadyToRun)"
-    publish_webapi "$BENCH_APP" 2>"$BENCH_LOGS/publish.log" || { tail -n 30 "$BENCH_LOGS/publish.log" >&2; die "dotnet publish failed"; }
-}
 
 # --- the data: 1,000 assets, quotes spread evenly, three sources ---------------------------------------------------
 
@@ -135,7 +130,7 @@ main() {
     ensure_postgres_binaries
     ensure_tools wrk:wrk curl:curl
     command -v python3 >/dev/null || apt_install python3
-    publish_app
+    use_bench_app "$BENCH_APP" "$BENCH_LOGS/publish.log"
     start_cluster
     psql_bench -d postgres -c "CREATE DATABASE $BENCH_DB" >/dev/null
     local url_db="postgres://$BENCH_USER@127.0.0.1:$BENCH_PORT/$BENCH_DB"

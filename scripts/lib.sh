@@ -116,6 +116,21 @@ publish_webapi() {
         -p:PublishReadyToRun=true --nologo --disable-build-servers -v quiet >&2
 }
 
+# use_bench_app OUT_DIR LOG_FILE: sets BENCH_APP to the app a benchmark measures: the one published in BENCH_APP_DIR
+# when that is set (an A/B of two commits on the same cluster), else this checkout published into OUT_DIR.
+use_bench_app() {
+    ensure_dotnet || die "the .NET SDK is required"
+    if [[ -n ${BENCH_APP_DIR:-} ]]; then
+        [[ -f $BENCH_APP_DIR/Kasparro.WebApi.dll ]] || die "BENCH_APP_DIR: no Kasparro.WebApi.dll in $BENCH_APP_DIR"
+        log "using the app published in $BENCH_APP_DIR"
+        BENCH_APP="$BENCH_APP_DIR"
+        return
+    fi
+    log "publishing src/WebApi to $1 (Release, ReadyToRun)"
+    publish_webapi "$1" 2>"$2" || { tail -n 30 "$2" >&2; die "dotnet publish failed (log: $2)"; }
+    BENCH_APP="$1"
+}
+
 # True when a Docker engine answers and the compose plugin works. KASPARRO_MODE=native|docker
 # forces the choice.
 docker_available() {
