@@ -45,9 +45,13 @@ public static class DependencyInjection
         services.AddSingleton(provider => PostgresDatabase.FromConfiguration(configuration, provider.GetService<ILoggerFactory>()));
         // The readers' pool: no session reset between uses (see PostgresDatabase.ReadDataSource).
         services.AddSingleton<NpgsqlDataSource>(provider => provider.GetRequiredService<PostgresDatabase>().ReadDataSource);
-        // The readers are singletons: each query borrows a pooled context from the factory for its own duration.
+        // The readers are singletons: each query borrows a pooled context from the factory for its own duration. SQL's
+        // own null semantics: the read queries compare columns with values that are never null, so C#'s would only add
+        // compensating terms (the primary-asset subquery would be written, and run, twice).
         services.AddPooledDbContextFactory<KasparroDbContext>((provider, options) => options
-            .UseNpgsql(provider.GetRequiredService<PostgresDatabase>().ReadDataSource, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .UseNpgsql(
+                provider.GetRequiredService<PostgresDatabase>().ReadDataSource,
+                npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery).UseRelationalNulls())
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<KasparroDbContext>>().CreateDbContext());
         services.AddSingleton<IRegister, ReadMappings>();

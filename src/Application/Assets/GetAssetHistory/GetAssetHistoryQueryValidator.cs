@@ -9,12 +9,7 @@ public sealed class GetAssetHistoryQueryValidator : AbstractValidator<GetAssetHi
     {
         RuleFor(q => q.Key).Reported("ticker_or_id");
         RuleFor(q => q.Sources).Reported("source");
-        RuleFor(q => q.From).Reported("from");
-        RuleFor(q => q.To).Reported("to");
-        RuleFor(q => q)
-            .Must(q => !(q.From.Value > q.To.Value))
-            .OverridePropertyName("from")
-            .WithMessage("must not be after 'to'");
+        this.AddTimeRangeRules(q => q.From, q => q.To);
         RuleFor(q => q.Interval).Reported("interval");
     }
 }

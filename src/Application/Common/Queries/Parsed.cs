@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FluentValidation;
 
 namespace Kasparro.Application.Common.Queries;
@@ -32,4 +33,22 @@ public static class Parsed
                 context.AddFailure(parameter, error);
             }
         });
+
+    /// <summary>The <c>from</c> and <c>to</c> parameters of a time range: each a timestamp, and <c>from</c> not after <c>to</c>.</summary>
+    public static void AddTimeRangeRules<TRequest>(
+        this AbstractValidator<TRequest> validator,
+        Expression<Func<TRequest, Parsed<DateTimeOffset?>>> from,
+        Expression<Func<TRequest, Parsed<DateTimeOffset?>>> to)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        validator.RuleFor(from).Reported("from");
+        validator.RuleFor(to).Reported("to");
+        var (start, end) = (from.Compile(), to.Compile());
+        validator.RuleFor(request => request)
+            .Must(request => !(start(request).Value > end(request).Value))
+            .OverridePropertyName("from")
+            .WithMessage("must not be after 'to'");
+    }
 }

@@ -11,12 +11,7 @@ public sealed class GetQuotesQueryValidator : AbstractValidator<GetQuotesQuery>
         RuleFor(q => q.Tickers).Reported("ticker");
         RuleFor(q => q.AssetId).Reported("asset_id");
         RuleFor(q => q.Sources).Reported("source");
-        RuleFor(q => q.From).Reported("from");
-        RuleFor(q => q.To).Reported("to");
-        RuleFor(q => q)
-            .Must(q => !(q.From.Value > q.To.Value))
-            .OverridePropertyName("from")
-            .WithMessage("must not be after 'to'");
+        this.AddTimeRangeRules(q => q.From, q => q.To);
         RuleFor(q => q.Sort).Reported("sort");
         RuleFor(q => q.Limit).Reported("limit");
         RuleFor(q => q.Offset).Reported("offset");
