@@ -19,6 +19,8 @@ public sealed class KasparroDbContext(DbContextOptions<KasparroDbContext> option
 
     public DbSet<AssetSourceRow> AssetSources => Set<AssetSourceRow>();
 
+    public DbSet<TickerAliasRow> TickerAliases => Set<TickerAliasRow>();
+
     public DbSet<QuoteRow> Quotes => Set<QuoteRow>();
 
     public DbSet<RejectedRecordRow> RejectedRecords => Set<RejectedRecordRow>();
@@ -54,6 +56,12 @@ public sealed class KasparroDbContext(DbContextOptions<KasparroDbContext> option
             e.ToTable("asset_sources");
             e.HasKey(s => new { s.Source, s.SourceAssetId });
             e.Property(s => s.Confidence).HasPrecision(5, 4);
+        });
+
+        modelBuilder.Entity<TickerAliasRow>(e =>
+        {
+            e.ToTable("ticker_aliases");
+            e.HasKey(a => a.Alias);
         });
 
         modelBuilder.Entity<QuoteRow>(e =>

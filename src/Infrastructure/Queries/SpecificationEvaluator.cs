@@ -95,9 +95,12 @@ internal static class SpecificationEvaluator
         return Expression.Lambda<Func<T, bool>>(body, row);
     }
 
-    /// <summary>A value as a closure member, which EF Core sends as a parameter (a constant would be written into the SQL).</summary>
-    private static UnaryExpression Value(object? value, Type type) =>
-        Expression.Convert(Expression.Field(Expression.Constant(new StrongBox<object?>(value)), nameof(StrongBox<object>.Value)), type);
+    /// <summary>
+    /// A value as a field of a typed box, which EF Core reads as a parameter (a constant would be written into the SQL),
+    /// on its fast path for a member of a constant (no conversion to evaluate).
+    /// </summary>
+    private static MemberExpression Value(object? value, Type type) =>
+        Expression.Field(Expression.Constant(Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(type), value)), nameof(StrongBox<object>.Value));
 
     private static MethodCallExpression Tuple(IEnumerable<Expression> items)
     {

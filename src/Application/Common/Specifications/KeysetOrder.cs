@@ -10,6 +10,7 @@ namespace Kasparro.Application.Common.Specifications;
 /// </summary>
 public sealed class KeysetOrder<T>
 {
+    private readonly List<Expression<Func<T, object?>>> _keys;
     private Func<T, object?>[]? _read;
 
     public KeysetOrder(bool descending, IReadOnlyList<LambdaExpression> columns, bool nullsLastLead = false)
@@ -19,6 +20,12 @@ public sealed class KeysetOrder<T>
         Descending = descending;
         Columns = columns;
         NullsLastLead = nullsLastLead;
+        _keys = [.. columns.Select(c => Boxed(c.Body, c.Parameters))];
+        if (nullsLastLead)
+        {
+            var lead = columns[0];
+            _keys.Insert(0, Boxed(Expression.Equal(lead.Body, Expression.Constant(null, lead.ReturnType)), lead.Parameters));
+        }
     }
 
     public bool Descending { get; }
@@ -32,30 +39,17 @@ public sealed class KeysetOrder<T>
     public void ApplyTo(ISpecificationBuilder<T> query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        IOrderedSpecificationBuilder<T>? ordered = null;
-        if (NullsLastLead)
+        var ordered = Descending && !NullsLastLead ? query.OrderByDescending(_keys[0]) : query.OrderBy(_keys[0]);
+        foreach (var key in _keys.Skip(1))
         {
-            var lead = Columns[0];
-            ordered = query.OrderBy(Boxed(Expression.Equal(lead.Body, Expression.Constant(null, lead.ReturnType)), lead.Parameters));
-        }
-
-        foreach (var column in Columns)
-        {
-            var key = Boxed(column.Body, column.Parameters);
-            ordered = (ordered, Descending) switch
-            {
-                (null, true) => query.OrderByDescending(key),
-                (null, false) => query.OrderBy(key),
-                (_, true) => ordered.ThenByDescending(key),
-                _ => ordered.ThenBy(key),
-            };
+            ordered = Descending ? ordered.ThenByDescending(key) : ordered.ThenBy(key);
         }
     }
 
     /// <summary>The column values of a row, in column order.</summary>
     public IReadOnlyList<object?> ValuesOf(T row)
     {
-        _read ??= [.. Columns.Select(c => Boxed(c.Body, c.Parameters).Compile())];
+        _read ??= [.. _keys.Skip(NullsLastLead ? 1 : 0).Select(key => key.Compile())];
         return [.. _read.Select(read => read(row))];
     }
 

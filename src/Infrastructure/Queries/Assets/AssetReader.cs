@@ -3,6 +3,7 @@ using Kasparro.Application.Assets;
 using Kasparro.Application.Assets.GetAssetHistory;
 using Kasparro.Application.Assets.Ports;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Persistence.ReadModels;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,9 +19,6 @@ namespace Kasparro.Infrastructure.Queries.Assets;
 /// </summary>
 public sealed class AssetReader(IDbContextFactory<KasparroDbContext> contexts, NpgsqlDataSource dataSource) : IAssetReader
 {
-    // The primary asset of a ticker: largest market cap, then the oldest, then the id (a total order, so it is stable).
-    private const string PrimaryOrder = "market_cap_usd DESC NULLS LAST, created_at, id";
-
     public async Task<IReadOnlyList<AssetRecord>> ListAsync(ISpecification<AssetSummary> specification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specification);
@@ -49,6 +47,7 @@ public sealed class AssetReader(IDbContextFactory<KasparroDbContext> contexts, N
         Ticker = a.Ticker,
         Name = a.Name,
         MarketCapUsd = PgFunctions.TrimScale(a.MarketCapUsd),
+        // PrimaryFirst's order, spelled out: a method call inside the projection would not translate.
         Primary = db.Assets
             .Where(p => p.Ticker == a.Ticker)
             .OrderBy(p => p.MarketCapUsd == null).ThenByDescending(p => p.MarketCapUsd).ThenBy(p => p.CreatedAt).ThenBy(p => p.Id)
@@ -56,20 +55,16 @@ public sealed class AssetReader(IDbContextFactory<KasparroDbContext> contexts, N
             .First() == a.Id,
     });
 
+    /// <summary>The primary asset of a ticker first: largest market cap, then the oldest, then the id (a total, stable order).</summary>
+    private static IQueryable<AssetRow> PrimaryFirst(IQueryable<AssetRow> namesakes) =>
+        namesakes.OrderBy(p => p.MarketCapUsd == null).ThenByDescending(p => p.MarketCapUsd).ThenBy(p => p.CreatedAt).ThenBy(p => p.Id);
+
     public async Task<IReadOnlyList<Guid>> FindByTickerAsync(string ticker, CancellationToken cancellationToken)
     {
         // An alias (XBT) finds its ticker (BTC), as ingestion would have unified it.
-        await using var command = dataSource.CreateCommand(
-            $"SELECT id FROM assets WHERE ticker = coalesce((SELECT ticker FROM ticker_aliases WHERE alias = $1), $1) ORDER BY {PrimaryOrder}");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ticker });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var namesakes = db.Assets.Where(a => a.Ticker == (db.TickerAliases.Where(x => x.Alias == ticker).Select(x => x.Ticker).FirstOrDefault() ?? ticker));
+        return await PrimaryFirst(namesakes).Select(a => a.Id).ToListAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<HistoryPoint>> ReadHistoryAsync(Guid assetId, HistorySelection selection, CancellationToken cancellationToken)
