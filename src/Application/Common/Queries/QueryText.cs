@@ -103,5 +103,5 @@ public static class QueryText
     }
 
     /// <summary>A value echoed in an error message, cut at 40 characters.</summary>
-    public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
