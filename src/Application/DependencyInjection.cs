@@ -1,9 +1,11 @@
 using FluentValidation;
 using Kasparro.Application.Common.Behaviors;
 using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Mappings;
 using Kasparro.Application.Ingestion;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Application.Ingestion.RunIngestion;
+using Mapster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -27,6 +29,16 @@ public static class DependencyInjection
 
         // Validators are stateless, and building one compiles its rules' expression trees: once per process.
         services.AddValidatorsFromAssemblyContaining<IngestionSettings>(ServiceLifetime.Singleton, includeInternalTypes: true);
+
+        // One mapping configuration for the process, composed of every layer's parts (each registers its IRegister).
+        services.AddSingleton<IRegister, ApplicationMappings>();
+        services.TryAddSingleton(provider =>
+        {
+            // A destination member no mapping fills is an error, found when the configuration is compiled.
+            var config = new TypeAdapterConfig { RequireDestinationMemberSource = true };
+            config.Apply([.. provider.GetServices<IRegister>()]);
+            return config;
+        });
 
         services.TryAddSingleton(settings ?? new IngestionSettings());
         services.TryAddSingleton(TimeProvider.System);

@@ -10,6 +10,7 @@ using Kasparro.Application.SchemaDrift.Ports;
 using Kasparro.Application.Stats.Ports;
 using Kasparro.Infrastructure.Health;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Queries;
 using Kasparro.Infrastructure.Queries.Assets;
 using Kasparro.Infrastructure.Queries.Metrics;
 using Kasparro.Infrastructure.Queries.Quotes;
@@ -18,6 +19,7 @@ using Kasparro.Infrastructure.Queries.SchemaDrift;
 using Kasparro.Infrastructure.Queries.Stats;
 using Kasparro.Infrastructure.Sources;
 using Kasparro.Infrastructure.Sources.Csv;
+using Mapster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +33,7 @@ public static partial class DependencyInjection
 {
     /// <summary>
     /// PostgreSQL (one data source, created when first needed from <c>DATABASE_URL</c>), the migrator, the ingestion
-    /// store and run lock, the read-side <see cref="KasparroDbContext"/>, health, and the sources.
+    /// store and run lock, the read side (a pooled <see cref="KasparroDbContext"/> factory and the row-to-response mappings), health, and the sources.
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,21 +45,28 @@ public static partial class DependencyInjection
         services.AddSingleton(provider => PostgresDatabase.FromConfiguration(configuration, provider.GetService<ILoggerFactory>()));
         // The readers' pool: no session reset between uses (see PostgresDatabase.ReadDataSource).
         services.AddSingleton<NpgsqlDataSource>(provider => provider.GetRequiredService<PostgresDatabase>().ReadDataSource);
-        services.AddDbContextPool<KasparroDbContext>((provider, options) => options
-            .UseNpgsql(provider.GetRequiredService<PostgresDatabase>().ReadDataSource, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+        // The readers are singletons: each query borrows a pooled context from the factory for its own duration. SQL's
+        // own null semantics: the read queries compare columns with values that are never null, so C#'s would only add
+        // compensating terms (the primary-asset subquery would be written, and run, twice).
+        services.AddPooledDbContextFactory<KasparroDbContext>((provider, options) => options
+            .UseNpgsql(
+                provider.GetRequiredService<PostgresDatabase>().ReadDataSource,
+                npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery).UseRelationalNulls())
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<KasparroDbContext>>().CreateDbContext());
+        services.AddSingleton<IRegister, ReadMappings>();
 
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<ISchemaMigrator>(provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddSingleton<IIngestionStore, PostgresIngestionStore>();
         services.AddSingleton<ISourceRunLock, PostgresSourceRunLock>();
         services.AddSingleton<IHealthReader, PostgresHealthReader>();
-        services.AddSingleton<IQuoteReader, PostgresQuoteReader>();
-        services.AddSingleton<IRunReader, PostgresRunReader>();
+        services.AddSingleton<IQuoteReader, QuoteReader>();
+        services.AddSingleton<IRunReader, RunReader>();
         services.AddSingleton<IStatsReader, PostgresStatsReader>();
-        services.AddSingleton<ISchemaDriftReader, PostgresSchemaDriftReader>();
+        services.AddSingleton<ISchemaDriftReader, SchemaDriftReader>();
         services.AddSingleton<IEtlMetricsReader, PostgresEtlMetricsReader>();
-        services.AddSingleton<IAssetReader, PostgresAssetReader>();
+        services.AddSingleton<IAssetReader, AssetReader>();
         services.AddSingleton<IFailureClassifier, PostgresFailureClassifier>();
 
         services.AddCsvSource(configuration["CSV_PATH"] ?? "data/");

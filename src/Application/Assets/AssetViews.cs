@@ -40,7 +40,25 @@ public sealed record ConsensusView(
     IReadOnlyList<string> Sources,
     DateTimeOffset AsOf);
 
-/// <summary>The stored facts of one asset, before the consensus is worked out.</summary>
+/// <summary>
+/// An asset as a list of assets selects and orders it (see <see cref="Specifications.AssetPageSpecification"/>).
+/// Init-only members, so a database query projecting into it can still be filtered and ordered by them.
+/// </summary>
+public sealed record AssetSummary
+{
+    public required Guid Id { get; init; }
+
+    public required string Ticker { get; init; }
+
+    public required string? Name { get; init; }
+
+    public required decimal? MarketCapUsd { get; init; }
+
+    /// <summary>Whether this is the asset a lookup by its ticker finds.</summary>
+    public required bool Primary { get; init; }
+}
+
+/// <summary>The stored facts of one asset, before the consensus is worked out (see <see cref="Common.Mappings.ApplicationMappings"/>).</summary>
 public sealed record AssetRecord(
     Guid Id,
     string Ticker,
@@ -54,12 +72,6 @@ public static class AssetConsensus
 {
     /// <summary>Quotes older than this, measured from the asset's newest quote, take no part in its consensus.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
-
-    public static AssetView ToView(AssetRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return new AssetView(record.Id, record.Ticker, record.Name, record.MarketCapUsd, record.Primary, record.Mappings, record.Latest, Of(record.Latest));
-    }
 
     public static ConsensusView? Of(IReadOnlyList<LatestQuoteView> latest)
     {

@@ -5,10 +5,10 @@ using Kasparro.Application.Common.Queries;
 namespace Kasparro.Application.Quotes;
 
 /// <summary>
-/// The <c>cursor</c> of <c>GET /v1/data</c>: an <see cref="OpaqueCursor"/> scoped to the sort and the filters, whose
-/// position is the last row's sort value and key. One made under another sort or other filters is a 400.
+/// The <c>cursor</c> of <c>GET /v1/data</c>, opened: the sort and the filters' fingerprint it was issued under (its
+/// request's validator refuses it under others) and its position, the last row's sort value and key.
 /// </summary>
-public static class QuoteCursor
+public sealed record QuoteCursor(QuoteSort Sort, string Fingerprint, QuotePosition Position)
 {
     public static string Encode(QuoteSort sort, QuoteFilter filter, QuotePosition position)
     {
@@ -24,37 +24,21 @@ public static class QuoteCursor
         });
     }
 
-    /// <summary>The position, or an error saying why the cursor cannot be used with this sort and filter.</summary>
-    public static bool TryDecode(string text, QuoteSort sort, QuoteFilter filter, out QuotePosition? position, out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(sort);
-        ArgumentNullException.ThrowIfNull(filter);
-        QuotePosition? read = null;
-        var opened = OpaqueCursor.TryOpen(
-            text,
-            sort.ToString(),
-            filter.Fingerprint(),
-            positionItems: 4,
-            issued => $"was issued for sort '{issued}', not '{sort}'; start again without a cursor",
-            "was issued for other filters; start again without a cursor",
-            items =>
+    /// <summary>Opens a cursor's text: its position is read by the sort it names. Absent text: no cursor.</summary>
+    public static Parsed<QuoteCursor?> Parse(string? text) =>
+        OpaqueCursor.Open(text, positionItems: 4, (scope, fingerprint, items) =>
+        {
+            if (!QuoteSort.Accepted.Contains(scope) || !QuoteSort.TryParse(scope, out var sort)
+                || !TryReadValue(items[0], sort.Field, out var value)
+                || items[1].ValueKind != JsonValueKind.String || items[1].GetString() is not { } source
+                || items[2].ValueKind != JsonValueKind.String || items[2].GetString() is not { } sourceAssetId
+                || !OpaqueCursor.TryReadTicks(items[3], out var observedAt))
             {
-                if (!TryReadValue(items[0], sort.Field, out var value)
-                    || items[1].ValueKind != JsonValueKind.String || items[1].GetString() is not { } source
-                    || items[2].ValueKind != JsonValueKind.String || items[2].GetString() is not { } sourceAssetId
-                    || !OpaqueCursor.TryReadTicks(items[3], out var observedAt))
-                {
-                    return false;
-                }
+                return null;
+            }
 
-                read = new QuotePosition(value, source, sourceAssetId, observedAt);
-                return true;
-            },
-            out var reason);
-        position = opened ? read : null;
-        error = opened ? null : reason;
-        return opened;
-    }
+            return new QuoteCursor(sort, fingerprint, new QuotePosition(value, source, sourceAssetId, observedAt));
+        });
 
     private static void WriteValue(Utf8JsonWriter json, QuoteSortField field, QuoteSortValue value)
     {

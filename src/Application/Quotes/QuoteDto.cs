@@ -1,15 +1,34 @@
+using System.Text.Json.Serialization;
+
 namespace Kasparro.Application.Quotes;
 
-/// <summary>One normalized quote as <c>/v1/data</c> returns it.</summary>
-public sealed record QuoteDto(
-    Guid AssetId,
-    string Ticker,
-    string? Name,
-    string Source,
-    string SourceAssetId,
-    decimal PriceUsd,
-    decimal? MarketCapUsd,
-    [property: System.Text.Json.Serialization.JsonPropertyName("volume_24h_usd")] decimal? Volume24hUsd,
-    [property: System.Text.Json.Serialization.JsonPropertyName("percent_change_24h")] decimal? PercentChange24h,
-    DateTimeOffset ObservedAt,
-    DateTimeOffset IngestedAt);
+/// <summary>
+/// One normalized quote as <c>/v1/data</c> returns it. Init-only members rather than a positional record, so a database
+/// query projecting into it can still be filtered and ordered by its members (see <see cref="Specifications.QuotePageSpecification"/>).
+/// </summary>
+public sealed record QuoteDto
+{
+    public required Guid AssetId { get; init; }
+
+    public required string Ticker { get; init; }
+
+    public required string? Name { get; init; }
+
+    public required string Source { get; init; }
+
+    public required string SourceAssetId { get; init; }
+
+    public required decimal PriceUsd { get; init; }
+
+    public required decimal? MarketCapUsd { get; init; }
+
+    [JsonPropertyName("volume_24h_usd")]
+    public required decimal? Volume24hUsd { get; init; }
+
+    [JsonPropertyName("percent_change_24h")]
+    public required decimal? PercentChange24h { get; init; }
+
+    public required DateTimeOffset ObservedAt { get; init; }
+
+    public required DateTimeOffset IngestedAt { get; init; }
+}

@@ -6,8 +6,8 @@ namespace Kasparro.Infrastructure.Persistence;
 
 /// <summary>
 /// EF Core over the operator tables, for reads: the rows in <see cref="ReadModels"/>, no tracking and split queries
-/// by default (see <see cref="DependencyInjection"/>). The schema belongs to the SQL migrations, not to this model;
-/// writes go through <see cref="PostgresIngestionStore"/>.
+/// by default (see <see cref="DependencyInjection"/>), and PostgreSQL's <c>trim_scale</c> (<see cref="PgFunctions"/>).
+/// The schema belongs to the SQL migrations, not to this model; writes go through <see cref="PostgresIngestionStore"/>.
 /// </summary>
 public sealed class KasparroDbContext(DbContextOptions<KasparroDbContext> options) : DbContext(options)
 {
@@ -18,6 +18,8 @@ public sealed class KasparroDbContext(DbContextOptions<KasparroDbContext> option
     public DbSet<AssetRow> Assets => Set<AssetRow>();
 
     public DbSet<AssetSourceRow> AssetSources => Set<AssetSourceRow>();
+
+    public DbSet<TickerAliasRow> TickerAliases => Set<TickerAliasRow>();
 
     public DbSet<QuoteRow> Quotes => Set<QuoteRow>();
 
@@ -56,6 +58,12 @@ public sealed class KasparroDbContext(DbContextOptions<KasparroDbContext> option
             e.Property(s => s.Confidence).HasPrecision(5, 4);
         });
 
+        modelBuilder.Entity<TickerAliasRow>(e =>
+        {
+            e.ToTable("ticker_aliases");
+            e.HasKey(a => a.Alias);
+        });
+
         modelBuilder.Entity<QuoteRow>(e =>
         {
             e.ToTable("quotes");
@@ -75,6 +83,11 @@ public sealed class KasparroDbContext(DbContextOptions<KasparroDbContext> option
             e.HasKey(d => d.Id);
             e.Property(d => d.Confidence).HasPrecision(5, 4);
         });
+
+        foreach (var trimScale in typeof(PgFunctions).GetMethods().Where(m => m.Name == nameof(PgFunctions.TrimScale)))
+        {
+            modelBuilder.HasDbFunction(trimScale).HasName("trim_scale").IsBuiltIn();
+        }
 
         // Columns are the snake_case of the property names (Volume24hUsd -> volume_24h_usd), as in the SQL scripts.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

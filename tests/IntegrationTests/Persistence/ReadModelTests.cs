@@ -57,6 +57,7 @@ public sealed class ReadModelTests(DatabaseFixture db) : IClassFixture<DatabaseF
         (await context.SchemaDriftEvents.SingleAsync(d => d.RunId == run.Id)).ObservedField.ShouldBe("cost");
         (await context.Checkpoints.SingleAsync(c => c.Stream == "read.csv")).Position.ShouldBe(100);
         (await context.AssetSources.SingleAsync(s => s.SourceAssetId == "read")).Confidence.ShouldBe(0.95m);
+        (await context.TickerAliases.SingleAsync(a => a.Alias == "XBT")).Ticker.ShouldBe("BTC");
     }
 
     [Theory]

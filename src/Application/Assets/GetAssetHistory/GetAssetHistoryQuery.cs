@@ -7,8 +7,12 @@ namespace Kasparro.Application.Assets.GetAssetHistory;
 /// <c>GET /v1/assets/{ticker_or_id}/history</c>: the asset's price series per source between <c>from</c> and <c>to</c>,
 /// as open/high/low/close per <c>interval</c> bucket (<c>raw</c>: every quote as it was stored).
 /// </summary>
-public sealed record GetAssetHistoryQuery(string TickerOrId, string? Source = null, string? From = null, string? To = null, string? Interval = null)
-    : IRequest<AssetHistory>
+public sealed record GetAssetHistoryQuery(
+    Parsed<AssetKey> Key,
+    Parsed<IReadOnlyList<string>> Sources,
+    Parsed<DateTimeOffset?> From,
+    Parsed<DateTimeOffset?> To,
+    Parsed<string> Interval) : IRequest<AssetHistory>
 {
     /// <summary>At most this many points per response; narrow the range or widen the interval for more.</summary>
     public const int MaxPoints = 5_000;
@@ -26,10 +30,20 @@ public sealed record GetAssetHistoryQuery(string TickerOrId, string? Source = nu
         ["1d"] = TimeSpan.FromDays(1),
         ["1w"] = TimeSpan.FromDays(7),
     };
+
+    public static GetAssetHistoryQuery Parse(string? tickerOrId, string? source = null, string? from = null, string? to = null, string? interval = null) =>
+        new(
+            AssetKey.Parse(tickerOrId),
+            QueryText.Sources(source),
+            QueryText.Timestamp(from),
+            QueryText.Timestamp(to),
+            interval is null ? Parsed.Absent(DefaultInterval)
+            : Intervals.ContainsKey(interval.Trim().ToLowerInvariant()) ? Parsed.Valid(interval.Trim().ToLowerInvariant())
+            : Parsed.Invalid(DefaultInterval, $"must be one of {string.Join(", ", Intervals.Keys)}"));
 }
 
 /// <summary>What to read: which sources (empty: all), which range (inclusive; null: open), which bucket width.</summary>
-public sealed record HistorySpecification(IReadOnlyList<string> Sources, DateTimeOffset? From, DateTimeOffset? To, TimeSpan? Bucket, int Limit);
+public sealed record HistorySelection(IReadOnlyList<string> Sources, DateTimeOffset? From, DateTimeOffset? To, TimeSpan? Bucket, int Limit);
 
 /// <summary>One bucket of one source: its first and last price, the extremes, and how many quotes fell in it.</summary>
 public sealed record HistoryPoint(string Source, DateTimeOffset Time, decimal Open, decimal High, decimal Low, decimal Close, int Quotes);
@@ -42,16 +56,12 @@ public sealed class GetAssetHistoryHandler(IAssetReader reader) : IRequestHandle
     public async Task<AssetHistory> Handle(GetAssetHistoryQuery request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (id, _) = await AssetLocator.LocateAsync(reader, request.TickerOrId, cancellationToken);
-        var interval = request.Interval?.Trim().ToLowerInvariant() ?? GetAssetHistoryQuery.DefaultInterval;
-        var specification = new HistorySpecification(
-            QueryText.SplitList(request.Source).Select(s => s.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
-            QueryText.TryParseTimestamp(request.From, out var from) ? from : null,
-            QueryText.TryParseTimestamp(request.To, out var to) ? to : null,
-            GetAssetHistoryQuery.Intervals[interval],
-            GetAssetHistoryQuery.MaxPoints + 1);
+        var (id, _) = await request.Key.Value.LocateAsync(reader, cancellationToken);
+        var interval = request.Interval.Value;
+        var selection = new HistorySelection(
+            request.Sources.Value, request.From.Value, request.To.Value, GetAssetHistoryQuery.Intervals[interval], GetAssetHistoryQuery.MaxPoints + 1);
 
-        var points = await reader.ReadHistoryAsync(id, specification, cancellationToken);
+        var points = await reader.ReadHistoryAsync(id, selection, cancellationToken);
         var truncated = points.Count > GetAssetHistoryQuery.MaxPoints;
         return new AssetHistory(id, interval, truncated ? points.Take(GetAssetHistoryQuery.MaxPoints).ToList() : points, truncated);
     }

@@ -8,8 +8,9 @@ namespace Kasparro.Application.Common.Queries;
 /// <summary>
 /// The envelope every keyset <c>cursor</c> of the API shares: base64url of a JSON array
 /// <c>[version, scope, fingerprint, position...]</c>. The scope (a sort, a list) and the fingerprint (of the filters)
-/// bind a cursor to the request that issued it; the position items are the caller's. Opaque to clients, not secret:
-/// anything that does not open is a 400 with a reason, never a wrong page or an exception.
+/// bind a cursor to the request that issued it (the request's validator compares them with its own); the position items
+/// are the caller's. Opaque to clients, not secret: anything that does not open is a 400 with a reason, never a wrong
+/// page or an exception.
 /// </summary>
 public static class OpaqueCursor
 {
@@ -42,25 +43,23 @@ public static class OpaqueCursor
     }
 
     /// <summary>
-    /// Opens a cursor issued under <paramref name="scope"/> and <paramref name="fingerprint"/> whose position has
-    /// <paramref name="positionItems"/> items, and hands them to <paramref name="readPosition"/> (false: not ours).
+    /// Opens a cursor whose position has <paramref name="positionItems"/> items and hands its scope, fingerprint and
+    /// position items to <paramref name="read"/> (null: not a position of ours). Absent text is an absent cursor.
     /// </summary>
-    /// <param name="scopeMismatch">The error for a cursor of another scope, given the scope it was issued under; null: <see cref="NotIssued"/>.</param>
-    public static bool TryOpen(
-        string? text,
-        string scope,
-        string fingerprint,
-        int positionItems,
-        Func<string?, string>? scopeMismatch,
-        string fingerprintMismatch,
-        Func<IReadOnlyList<JsonElement>, bool> readPosition,
-        out string error)
+    public static Parsed<TCursor?> Open<TCursor>(
+        string? text, int positionItems, Func<string, string, IReadOnlyList<JsonElement>, TCursor?> read)
+        where TCursor : class
     {
-        ArgumentNullException.ThrowIfNull(readPosition);
-        error = NotIssued;
+        ArgumentNullException.ThrowIfNull(read);
+        if (text is null)
+        {
+            return Parsed.Absent<TCursor?>(null);
+        }
+
+        var notIssued = Parsed.Invalid<TCursor?>(null, NotIssued);
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength || !Base64Url.IsValid(text))
         {
-            return false;
+            return notIssued;
         }
 
         try
@@ -71,32 +70,15 @@ public static class OpaqueCursor
                 || items[0].ValueKind != JsonValueKind.Number || !items[0].TryGetInt32(out var version) || version != Version
                 || items[1].ValueKind != JsonValueKind.String || items[2].ValueKind != JsonValueKind.String)
             {
-                return false;
+                return notIssued;
             }
 
-            if (items[1].GetString() != scope)
-            {
-                error = scopeMismatch?.Invoke(items[1].GetString()) ?? NotIssued;
-                return false;
-            }
-
-            if (items[2].GetString() != fingerprint)
-            {
-                error = fingerprintMismatch;
-                return false;
-            }
-
-            if (!readPosition(items.EnumerateArray().Skip(3).ToList()))
-            {
-                return false;
-            }
-
-            error = string.Empty;
-            return true;
+            var cursor = read(items[1].GetString()!, items[2].GetString()!, items.EnumerateArray().Skip(3).ToList());
+            return cursor is null ? notIssued : Parsed.Valid<TCursor?>(cursor);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
-            return false;
+            return notIssued;
         }
     }
 

@@ -8,7 +8,15 @@ namespace Kasparro.Application.Runs.CompareRuns;
 /// <c>GET /v1/runs/compare?a=ID&amp;b=ID</c>: two runs side by side and what changed from <c>a</c> to <c>b</c>. Both ids are
 /// required UUIDs (400 otherwise); an id naming no run is a 404. Comparing a run with itself is allowed (no changes).
 /// </summary>
-public sealed record CompareRunsQuery(string? A, string? B) : IRequest<RunComparison>;
+public sealed record CompareRunsQuery(Parsed<Guid> A, Parsed<Guid> B) : IRequest<RunComparison>
+{
+    public static CompareRunsQuery Parse(string? a, string? b) => new(RunId(a), RunId(b));
+
+    private static Parsed<Guid> RunId(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? Parsed.Invalid(Guid.Empty, "is required: the id of a run to compare")
+        : QueryText.TryParseGuid(text, out var id) ? Parsed.Valid(id)
+        : Parsed.Invalid(Guid.Empty, "must be a run id (a UUID)");
+}
 
 public sealed record RunComparison(RunDto A, RunDto B, RunDifferences Differences);
 
@@ -44,12 +52,7 @@ public sealed class CompareRunsHandler(IRunReader reader) : IRequestHandler<Comp
     public async Task<RunComparison> Handle(CompareRunsQuery request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var errors = CompareRunsQueryValidator.Check(request, out var aId, out var bId);
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors.ToReadOnly());
-        }
-
+        var (aId, bId) = (request.A.Value, request.B.Value);
         var found = await reader.FindAsync(aId == bId ? [aId] : [aId, bId], cancellationToken);
         var a = found.FirstOrDefault(r => r.Id == aId);
         var b = found.FirstOrDefault(r => r.Id == bId);

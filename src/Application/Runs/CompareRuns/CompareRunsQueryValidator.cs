@@ -8,30 +8,7 @@ public sealed class CompareRunsQueryValidator : AbstractValidator<CompareRunsQue
 {
     public CompareRunsQueryValidator()
     {
-        RuleFor(q => q).Custom((query, context) => Check(query, out _, out _).ReportTo(context));
-    }
-
-    internal static IDictionary<string, List<string>> Check(CompareRunsQuery query, out Guid a, out Guid b)
-    {
-        var errors = ParameterErrors.Create();
-        a = Parse(query.A, "a", errors);
-        b = Parse(query.B, "b", errors);
-        return errors;
-    }
-
-    private static Guid Parse(string? text, string name, IDictionary<string, List<string>> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            errors.AddError(name, "is required: the id of a run to compare");
-            return Guid.Empty;
-        }
-
-        if (!QueryText.TryParseGuid(text, out var id))
-        {
-            errors.AddError(name, "must be a run id (a UUID)");
-        }
-
-        return id;
+        RuleFor(q => q.A).Reported("a");
+        RuleFor(q => q.B).Reported("b");
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Kasparro.Application.Common.Exceptions;
 using Kasparro.Application.Common.Queries;
 using Kasparro.Application.Runs.Ports;
 using Kasparro.Domain.Ingestion;
@@ -12,38 +11,26 @@ namespace Kasparro.Application.Runs.GetRunAnomalies;
 /// of a source is judged by <see cref="RunAnomalyRule"/> against the <c>window</c> finished runs of that source that
 /// started before it (at least <see cref="RunAnomalyRule.DefaultMinHistory"/> of them, else it is not judged).
 /// </summary>
-public sealed record GetRunAnomaliesQuery(string? Source = null, string? Limit = null, string? Window = null, string? Threshold = null)
-    : IRequest<RunAnomalies>
+public sealed record GetRunAnomaliesQuery(
+    Parsed<IReadOnlyList<string>> Sources,
+    Parsed<int> Limit,
+    Parsed<int> Window,
+    Parsed<double> Threshold) : IRequest<RunAnomalies>
 {
     public const int MinWindow = RunAnomalyRule.DefaultMinHistory;
     public const int MaxWindow = 200;
     public const double MinThreshold = 1;
     public const double MaxThreshold = 1000;
 
-    internal AnomalySearch? Parse(IDictionary<string, List<string>> errors)
-    {
-        var sources = SourceFilter.Parse(Source, errors);
-
-        var limit = NewestFirstPage.DefaultLimit;
-        if (Limit is not null && !QueryText.TryParseInt(Limit, 1, NewestFirstPage.MaxLimit, out limit))
-        {
-            errors.AddError("limit", $"must be a whole number from 1 to {NewestFirstPage.MaxLimit}");
-        }
-
-        var window = RunAnomalyRule.DefaultWindow;
-        if (Window is not null && !QueryText.TryParseInt(Window, MinWindow, MaxWindow, out window))
-        {
-            errors.AddError("window", $"must be a whole number from {MinWindow} to {MaxWindow}: how many earlier runs form the baseline");
-        }
-
-        var threshold = RunAnomalyRule.DefaultThreshold;
-        if (Threshold is not null && !TryParseThreshold(Threshold, out threshold))
-        {
-            errors.AddError("threshold", $"must be a number from {MinThreshold} to {MaxThreshold} (plain decimal, e.g. 3.5)");
-        }
-
-        return errors.Count > 0 ? null : new AnomalySearch(sources, limit, window, threshold);
-    }
+    public static GetRunAnomaliesQuery Parse(string? source = null, string? limit = null, string? window = null, string? threshold = null) =>
+        new(
+            QueryText.Sources(source),
+            NewestFirstList.Limit(limit),
+            QueryText.WholeNumber(
+                window, MinWindow, MaxWindow, RunAnomalyRule.DefaultWindow, $"must be a whole number from {MinWindow} to {MaxWindow}: how many earlier runs form the baseline"),
+            threshold is null ? Parsed.Absent(RunAnomalyRule.DefaultThreshold)
+            : TryParseThreshold(threshold, out var value) ? Parsed.Valid(value)
+            : Parsed.Invalid(RunAnomalyRule.DefaultThreshold, $"must be a number from {MinThreshold} to {MaxThreshold} (plain decimal, e.g. 3.5)"));
 
     private static bool TryParseThreshold(string text, out double value)
     {
@@ -54,8 +41,6 @@ public sealed record GetRunAnomaliesQuery(string? Source = null, string? Limit =
                && value is >= MinThreshold and <= MaxThreshold;
     }
 }
-
-internal sealed record AnomalySearch(IReadOnlyList<string> Sources, int Limit, int Window, double Threshold);
 
 /// <summary>The anomalous runs (at most <c>limit</c>, newest first) and the rule's parameters as applied.</summary>
 public sealed record RunAnomalies(IReadOnlyList<AnomalousRun> Data, AnomalyRuleApplied Rule);
@@ -84,19 +69,18 @@ public sealed class GetRunAnomaliesHandler(IRunReader reader) : IRequestHandler<
     public async Task<RunAnomalies> Handle(GetRunAnomaliesQuery request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var errors = ParameterErrors.Create();
-        var search = request.Parse(errors) ?? throw new RequestValidationException(errors.ToReadOnly());
+        var (limit, window, threshold) = (request.Limit.Value, request.Window.Value, request.Threshold.Value);
 
-        var runs = await reader.ReadFinishedWithHistoryAsync(search.Sources, search.Window, RunsExaminedPerSource, cancellationToken);
+        var runs = await reader.ReadFinishedWithHistoryAsync(request.Sources.Value, window, RunsExaminedPerSource, cancellationToken);
         var found = new List<AnomalousRun>();
         foreach (var candidate in runs)
         {
-            if (found.Count == search.Limit)
+            if (found.Count == limit)
             {
                 break;
             }
 
-            var anomalies = Judge(candidate, search.Threshold);
+            var anomalies = Judge(candidate, threshold);
             if (anomalies.Count > 0)
             {
                 found.Add(new AnomalousRun(candidate.Run, anomalies));
@@ -104,8 +88,8 @@ public sealed class GetRunAnomaliesHandler(IRunReader reader) : IRequestHandler<
         }
 
         return new RunAnomalies(found, new AnomalyRuleApplied(
-            search.Window,
-            search.Threshold,
+            window,
+            threshold,
             RunAnomalyRule.DefaultMinHistory,
             RunAnomalyRule.MadConsistency,
             RunsExaminedPerSource,

@@ -8,11 +8,9 @@ public sealed class GetRunAnomaliesQueryValidator : AbstractValidator<GetRunAnom
 {
     public GetRunAnomaliesQueryValidator()
     {
-        RuleFor(q => q).Custom((query, context) =>
-        {
-            var errors = ParameterErrors.Create();
-            query.Parse(errors);
-            errors.ReportTo(context);
-        });
+        RuleFor(q => q.Sources).Reported("source");
+        RuleFor(q => q.Limit).Reported("limit");
+        RuleFor(q => q.Window).Reported("window");
+        RuleFor(q => q.Threshold).Reported("threshold");
     }
 }

@@ -1,13 +1,12 @@
+using Ardalis.Specification;
+
 namespace Kasparro.Application.Runs.Ports;
 
-/// <summary>Reads <c>etl_runs</c> straight into response rows; every method is one statement, never one per row.</summary>
+/// <summary>Reads <c>etl_runs</c> straight into response rows; a fixed number of statements per call, never one per row.</summary>
 public interface IRunReader
 {
-    /// <summary>
-    /// A newest-first page (by started_at, then id): at most <c>Limit + 1</c> rows, so the caller knows whether another
-    /// page follows, and the matching rows counted up to <c>NewestFirstPage.MaxOffset + 1</c>.
-    /// </summary>
-    Task<PageRows<RunDto>> ReadPageAsync(NewestFirstPage page, CancellationToken cancellationToken);
+    /// <summary>The runs a page specification selects, and all its filters match counted up to <paramref name="countCap"/>.</summary>
+    Task<PageRows<RunDto>> ReadPageAsync(ISpecification<RunDto> specification, int countCap, CancellationToken cancellationToken);
 
     /// <summary>The runs among <paramref name="ids"/> that exist, in no particular order.</summary>
     Task<IReadOnlyList<RunDto>> FindAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
@@ -20,9 +19,6 @@ public interface IRunReader
     Task<IReadOnlyList<RunWithHistory>> ReadFinishedWithHistoryAsync(
         IReadOnlyList<string> sources, int window, int perSource, CancellationToken cancellationToken);
 }
-
-/// <summary>Rows of a page (one more than asked when another page follows) and the capped count of all matches.</summary>
-public sealed record PageRows<T>(IReadOnlyList<T> Rows, long Counted);
 
 /// <summary>A finished run and its source's previous finished runs' metrics, oldest first (a duration may be unknown).</summary>
 public sealed record RunWithHistory(RunDto Run, IReadOnlyList<long> PriorLoaded, IReadOnlyList<long?> PriorDurationsMs);

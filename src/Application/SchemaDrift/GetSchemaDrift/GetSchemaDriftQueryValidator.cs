@@ -1,18 +1,10 @@
 using FluentValidation;
-using Kasparro.Application.Common.Queries;
+using Kasparro.Application.Runs;
 
 namespace Kasparro.Application.SchemaDrift.GetSchemaDrift;
 
-/// <summary><c>source</c> known, <c>limit</c> 1-500, <c>offset</c> 0-10,000 or a <c>cursor</c> this list issued.</summary>
+/// <summary><c>source</c> known, <c>limit</c> 1-500, <c>offset</c> 0-10,000 or a <c>cursor</c> this list issued for this filter.</summary>
 public sealed class GetSchemaDriftQueryValidator : AbstractValidator<GetSchemaDriftQuery>
 {
-    public GetSchemaDriftQueryValidator()
-    {
-        RuleFor(q => q).Custom((query, context) =>
-        {
-            var errors = ParameterErrors.Create();
-            query.Parse(errors);
-            errors.ReportTo(context);
-        });
-    }
+    public GetSchemaDriftQueryValidator() => this.AddListRules<GetSchemaDriftQuery, long>();
 }

@@ -1,13 +1,10 @@
+using Ardalis.Specification;
 using Kasparro.Application.Runs;
-using Kasparro.Application.Runs.Ports;
 
 namespace Kasparro.Application.SchemaDrift.Ports;
 
 public interface ISchemaDriftReader
 {
-    /// <summary>
-    /// A newest-first page (by detected_at, then id): at most <c>Limit + 1</c> rows and the matching rows counted up to
-    /// <c>NewestFirstPage.MaxOffset + 1</c>, in one round trip.
-    /// </summary>
-    Task<PageRows<SchemaDriftEventDto>> ReadPageAsync(NewestFirstPage page, CancellationToken cancellationToken);
+    /// <summary>The events a page specification selects, and all its filters match counted up to <paramref name="countCap"/>.</summary>
+    Task<PageRows<SchemaDriftEventDto>> ReadPageAsync(ISpecification<SchemaDriftEventDto> specification, int countCap, CancellationToken cancellationToken);
 }

@@ -87,6 +87,14 @@ public sealed class AssetSourceRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
+/// <summary>A row of <c>ticker_aliases</c>: a symbol some sources use (XBT) and the ticker it stands for (BTC).</summary>
+public sealed class TickerAliasRow
+{
+    public required string Alias { get; init; }
+
+    public required string Ticker { get; init; }
+}
+
 /// <summary>A row of <c>quotes</c>.</summary>
 public sealed class QuoteRow
 {

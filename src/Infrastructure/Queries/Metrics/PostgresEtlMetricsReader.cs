@@ -9,6 +9,7 @@ namespace Kasparro.Infrastructure.Queries.Metrics;
 /// <summary>
 /// The ETL series of <c>/metrics</c> in one statement. A database that does not answer within <see cref="Timeout"/>
 /// counts as down (<see langword="null"/>), so a scrape answers quickly either way and never fails for an outage.
+/// An aggregation (<c>FILTER</c> per status, <c>DISTINCT ON</c> for the last finished run), so it stays SQL on Npgsql.
 /// </summary>
 public sealed class PostgresEtlMetricsReader(NpgsqlDataSource dataSource) : IEtlMetricsReader
 {

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Kasparro.Infrastructure.Queries.Runs;
 
-/// <summary>The <c>etl_runs</c> columns a <see cref="RunDto"/> is read from, in order, and helpers the operations readers share.</summary>
+/// <summary>
+/// The <c>etl_runs</c> columns a <see cref="RunDto"/> is read from, in order, and helpers for the operations statements
+/// that stay SQL on Npgsql (the anomaly history, the statistics, the metrics).
+/// </summary>
 internal static class RunColumns
 {
     public const string List =
@@ -14,19 +17,21 @@ internal static class RunColumns
 
     public const int Count = 12;
 
-    public static RunDto Read(NpgsqlDataReader reader, int first = 0) => new(
-        reader.GetGuid(first),
-        reader.GetString(first + 1),
-        reader.GetString(first + 2),
-        reader.GetString(first + 3),
-        reader.GetFieldValue<DateTimeOffset>(first + 4),
-        reader.IsDBNull(first + 5) ? null : reader.GetFieldValue<DateTimeOffset>(first + 5),
-        reader.IsDBNull(first + 6) ? null : reader.GetInt64(first + 6),
-        reader.GetInt64(first + 7),
-        reader.GetInt64(first + 8),
-        reader.GetInt64(first + 9),
-        reader.GetInt64(first + 10),
-        reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11));
+    public static RunDto Read(NpgsqlDataReader reader, int first = 0) => new()
+    {
+        Id = reader.GetGuid(first),
+        Source = reader.GetString(first + 1),
+        Trigger = reader.GetString(first + 2),
+        Status = reader.GetString(first + 3),
+        StartedAt = reader.GetFieldValue<DateTimeOffset>(first + 4),
+        FinishedAt = NullableTime(reader, first + 5),
+        DurationMs = reader.IsDBNull(first + 6) ? null : reader.GetInt64(first + 6),
+        Read = reader.GetInt64(first + 7),
+        Loaded = reader.GetInt64(first + 8),
+        Skipped = reader.GetInt64(first + 9),
+        Rejected = reader.GetInt64(first + 10),
+        Error = reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11),
+    };
 
     public static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -4,7 +4,11 @@ using Npgsql;
 
 namespace Kasparro.Infrastructure.Queries.Stats;
 
-/// <summary><c>/v1/stats</c> in one statement: per-source aggregates over <c>etl_runs</c> joined to each source's latest run.</summary>
+/// <summary>
+/// <c>/v1/stats</c> in one statement: per-source aggregates over <c>etl_runs</c> joined to each source's latest run.
+/// An aggregation, not a query rule, so it stays SQL on Npgsql: <c>count(*) FILTER (...)</c> per status and
+/// <c>DISTINCT ON</c> for the latest run say in one pass what LINQ would split into several queries.
+/// </summary>
 public sealed class PostgresStatsReader(NpgsqlDataSource dataSource) : IStatsReader
 {
     private static readonly string Sql = $"""

@@ -45,7 +45,7 @@ public static class AssetEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(new GetAssetsQuery(ticker, limit, offset), cancellationToken);
+        var page = await mediator.Send(GetAssetsQuery.Parse(ticker, limit, offset), cancellationToken);
         return new(new AssetsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetsResponse);
     }
 
@@ -56,7 +56,7 @@ public static class AssetEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var detail = await mediator.Send(new GetAssetQuery(tickerOrId), cancellationToken);
+        var detail = await mediator.Send(GetAssetQuery.Parse(tickerOrId), cancellationToken);
         return new(new AssetResponse(detail.Asset, detail.OtherAssetsWithTicker, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetResponse);
     }
 
@@ -71,7 +71,7 @@ public static class AssetEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var history = await mediator.Send(new GetAssetHistoryQuery(tickerOrId, source, from, to, interval), cancellationToken);
+        var history = await mediator.Send(GetAssetHistoryQuery.Parse(tickerOrId, source, from, to, interval), cancellationToken);
         return new(new AssetHistoryResponse(history.AssetId, history.Interval, history.Points, history.Truncated, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetHistoryResponse);
     }
 

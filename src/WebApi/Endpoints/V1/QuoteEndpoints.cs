@@ -39,7 +39,7 @@ public static class QuoteEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(new GetQuotesQuery(ticker, assetId, source, from, to, sort, limit, offset, cursor), cancellationToken);
+        var page = await mediator.Send(GetQuotesQuery.Parse(ticker, assetId, source, from, to, sort, limit, offset, cursor), cancellationToken);
         return new(new QuotesResponse(page.Data, page.Pagination, ResponseMeta.Of(context)), ApiJsonContext.Default.QuotesResponse);
     }
 

@@ -76,7 +76,7 @@ public static class RunEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(new GetRunsQuery(source, limit, offset, cursor), cancellationToken);
+        var page = await mediator.Send(GetRunsQuery.Parse(source, limit, offset, cursor), cancellationToken);
         return TypedResults.Ok(new RunsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
     }
 
@@ -84,7 +84,7 @@ public static class RunEndpoints
         IMediator mediator, HttpContext context, [FromRoute(Name = "id")] string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var run = await mediator.Send(new GetRunQuery(id), cancellationToken);
+        var run = await mediator.Send(GetRunQuery.Parse(id), cancellationToken);
         return TypedResults.Ok(new RunResponse(run, ResponseMeta.Of(context)));
     }
 
@@ -96,7 +96,7 @@ public static class RunEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var comparison = await mediator.Send(new CompareRunsQuery(a, b), cancellationToken);
+        var comparison = await mediator.Send(CompareRunsQuery.Parse(a, b), cancellationToken);
         return TypedResults.Ok(new RunComparisonResponse(comparison.A, comparison.B, comparison.Differences, ResponseMeta.Of(context)));
     }
 
@@ -110,7 +110,7 @@ public static class RunEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var anomalies = await mediator.Send(new GetRunAnomaliesQuery(source, limit, window, threshold), cancellationToken);
+        var anomalies = await mediator.Send(GetRunAnomaliesQuery.Parse(source, limit, window, threshold), cancellationToken);
         return TypedResults.Ok(new RunAnomaliesResponse(anomalies.Data, anomalies.Rule, ResponseMeta.Of(context)));
     }
 

@@ -34,7 +34,7 @@ public static class SchemaDriftEndpoints
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(new GetSchemaDriftQuery(source, limit, offset, cursor), cancellationToken);
+        var page = await mediator.Send(GetSchemaDriftQuery.Parse(source, limit, offset, cursor), cancellationToken);
         return TypedResults.Ok(new SchemaDriftResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
     }
 

@@ -10,30 +10,30 @@ public sealed class GetQuotesQueryValidatorTests
     [Fact]
     public void NoParameters_AreValid_AndMeanTheDefaults()
     {
-        _validator.Validate(new GetQuotesQuery()).IsValid.ShouldBeTrue();
-        var specification = QuoteRequest.Parse(new GetQuotesQuery()).Specification!;
+        var query = GetQuotesQuery.Parse();
+        _validator.Validate(query).IsValid.ShouldBeTrue();
 
-        specification.Limit.ShouldBe(50);
-        specification.Offset.ShouldBe(0);
-        specification.Sort.ShouldBe(QuoteSort.Default);
-        specification.Filter.ShouldBe(QuoteFilter.None, new FilterComparer());
+        query.Limit.Value.ShouldBe(50);
+        query.Offset.Value.ShouldBe(0);
+        query.Sort.Value.ShouldBe(QuoteSort.Default);
+        query.Filter.ShouldBe(QuoteFilter.None, new FilterComparer());
     }
 
     [Fact]
     public void Filters_AreNormalized()
     {
-        var specification = QuoteRequest.Parse(new GetQuotesQuery(Ticker: " btc, eth ,BTC,", Source: "CSV,coingecko", From: "2026-11-20", To: "2026-11-20T12:30:00+02:00")).Specification!;
+        var filter = GetQuotesQuery.Parse(ticker: " btc, eth ,BTC,", source: "CSV,coingecko", from: "2026-11-20", to: "2026-11-20T12:30:00+02:00").Filter;
 
-        specification.Filter.Tickers.ShouldBe(["BTC", "ETH"]);
-        specification.Filter.Sources.ShouldBe(["csv", "coingecko"]);
-        specification.Filter.From.ShouldBe(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero));
-        specification.Filter.To.ShouldBe(new DateTimeOffset(2026, 11, 20, 10, 30, 0, TimeSpan.Zero));
+        filter.Tickers.ShouldBe(["BTC", "ETH"]);
+        filter.Sources.ShouldBe(["csv", "coingecko"]);
+        filter.From.ShouldBe(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero));
+        filter.To.ShouldBe(new DateTimeOffset(2026, 11, 20, 10, 30, 0, TimeSpan.Zero));
     }
 
     [Fact]
     public void EveryBadParameter_IsReportedAtOnce_UnderItsOwnName()
     {
-        var result = _validator.Validate(new GetQuotesQuery(Ticker: "BTC,\u0001", AssetId: "x", Source: "kraken", From: "soon", Sort: "size", Limit: "0", Offset: "-1"));
+        var result = _validator.Validate(GetQuotesQuery.Parse(ticker: "BTC,\u0001", assetId: "x", source: "kraken", from: "soon", sort: "size", limit: "0", offset: "-1"));
 
         result.Errors.Select(e => e.PropertyName).Distinct().Order(StringComparer.Ordinal).ShouldBe(["asset_id", "from", "limit", "offset", "sort", "source", "ticker"]);
     }
@@ -48,11 +48,11 @@ public sealed class GetQuotesQueryValidatorTests
     [InlineData("5.0", false)]
     [InlineData("99999999999", false)]
     public void Limit_IsAWholeNumberFrom1To500(string limit, bool valid) =>
-        _validator.Validate(new GetQuotesQuery(Limit: limit)).IsValid.ShouldBe(valid);
+        _validator.Validate(GetQuotesQuery.Parse(limit: limit)).IsValid.ShouldBe(valid);
 
     [Fact]
     public void MoreThanFiftyTickers_AreRefused() =>
-        _validator.Validate(new GetQuotesQuery(Ticker: string.Join(',', Enumerable.Range(0, 51).Select(i => $"T{i}")))).IsValid.ShouldBeFalse();
+        _validator.Validate(GetQuotesQuery.Parse(ticker: string.Join(',', Enumerable.Range(0, 51).Select(i => $"T{i}")))).IsValid.ShouldBeFalse();
 
     private sealed class FilterComparer : IEqualityComparer<QuoteFilter>
     {

@@ -1,4 +1,5 @@
 using Kasparro.Application.Quotes;
+using Kasparro.Application.Quotes.GetQuotes;
 
 namespace Kasparro.UnitTests.Application.Quotes;
 
@@ -27,8 +28,10 @@ public sealed class QuoteCursorTests
         cursor.ShouldNotContain("=");
         cursor.ShouldNotContain("+");
         cursor.ShouldNotContain("/");
-        QuoteCursor.TryDecode(cursor, sort, Btc, out var decoded, out var error).ShouldBeTrue(error);
-        decoded.ShouldBe(position);
+        var opened = QuoteCursor.Parse(cursor);
+        opened.IsValid.ShouldBeTrue(string.Join("; ", opened.Errors));
+        opened.Value.ShouldBe(new QuoteCursor(sort, Btc.Fingerprint(), position));
+        new GetQuotesQueryValidator().Validate(GetQuotesQuery.Parse(ticker: "BTC", sort: sortText, cursor: cursor)).IsValid.ShouldBeTrue();
     }
 
     [Fact]
@@ -37,20 +40,24 @@ public sealed class QuoteCursorTests
         var sort = new QuoteSort(QuoteSortField.MarketCapUsd, true);
         var position = new QuotePosition(default, "csv", "BTC", At);
 
-        QuoteCursor.TryDecode(QuoteCursor.Encode(sort, Btc, position), sort, Btc, out var decoded, out _).ShouldBeTrue();
+        var opened = QuoteCursor.Parse(QuoteCursor.Encode(sort, Btc, position));
 
-        decoded!.Value.Number.ShouldBeNull();
+        opened.IsValid.ShouldBeTrue();
+        opened.Value!.Position.Value.Number.ShouldBeNull();
     }
 
     [Fact]
     public void ACursor_IsRefused_UnderAnotherSort_OrOtherFilters()
     {
         var cursor = QuoteCursor.Encode(QuoteSort.Default, Btc, new QuotePosition(new QuoteSortValue(At, null, null), "csv", "BTC", At));
+        var validator = new GetQuotesQueryValidator();
 
-        QuoteCursor.TryDecode(cursor, new QuoteSort(QuoteSortField.ObservedAt, false), Btc, out _, out var sortError).ShouldBeFalse();
-        sortError!.ShouldContain("sort");
-        QuoteCursor.TryDecode(cursor, QuoteSort.Default, QuoteFilter.None, out _, out var filterError).ShouldBeFalse();
-        filterError!.ShouldContain("filters");
+        var sortError = validator.Validate(GetQuotesQuery.Parse(ticker: "BTC", sort: "observed_at", cursor: cursor)).Errors.ShouldHaveSingleItem();
+        sortError.PropertyName.ShouldBe("cursor");
+        sortError.ErrorMessage.ShouldBe("was issued for sort '-observed_at', not 'observed_at'; start again without a cursor");
+        var filterError = validator.Validate(GetQuotesQuery.Parse(cursor: cursor)).Errors.ShouldHaveSingleItem();
+        filterError.PropertyName.ShouldBe("cursor");
+        filterError.ErrorMessage.ShouldBe("was issued for other filters; start again without a cursor");
     }
 
     [Theory]
@@ -62,21 +69,20 @@ public sealed class QuoteCursorTests
     [InlineData("bnVsbA")] // null
     public void Garbage_IsRefused_WithoutThrowing(string cursor)
     {
-        QuoteCursor.TryDecode(cursor, QuoteSort.Default, QuoteFilter.None, out var position, out var error).ShouldBeFalse();
+        var opened = QuoteCursor.Parse(cursor);
 
-        position.ShouldBeNull();
-        error.ShouldNotBeNullOrEmpty();
+        opened.Value.ShouldBeNull();
+        opened.Errors.ShouldBe(["is not a cursor this API issued"]);
     }
 
     [Fact]
     public void ATamperedValueOfTheWrongType_IsRefused()
     {
         // A price sort whose value is a timestamp number rather than decimal text.
-        var priceSort = new QuoteSort(QuoteSortField.PriceUsd, false);
         var byTime = QuoteCursor.Encode(QuoteSort.Default, QuoteFilter.None, new QuotePosition(new QuoteSortValue(At, null, null), "csv", "BTC", At));
         var json = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(byTime)).Replace("\"-observed_at\"", "\"price_usd\"", StringComparison.Ordinal);
         var tampered = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
 
-        QuoteCursor.TryDecode(tampered, priceSort, QuoteFilter.None, out _, out _).ShouldBeFalse();
+        QuoteCursor.Parse(tampered).IsValid.ShouldBeFalse();
     }
 }

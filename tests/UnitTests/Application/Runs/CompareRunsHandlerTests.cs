@@ -14,7 +14,7 @@ public sealed class CompareRunsHandlerTests
     private Task<RunComparison> CompareAsync(string? a, string? b, params RunDto[] stored)
     {
         _reader.FindAsync(default!, default).ReturnsForAnyArgs(stored);
-        return new CompareRunsHandler(_reader).Handle(new CompareRunsQuery(a, b), CancellationToken.None);
+        return new CompareRunsHandler(_reader).Handle(CompareRunsQuery.Parse(a, b), CancellationToken.None);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class CompareRunsHandlerTests
     [InlineData("12345", "0195f0a0-0000-7000-8000-000000000001", new[] { "a" })]
     public async Task Validator_NamesEachMissingOrMalformedId(string? a, string? b, string[] expected)
     {
-        var result = await new CompareRunsQueryValidator().ValidateAsync(new CompareRunsQuery(a, b));
+        var result = await new CompareRunsQueryValidator().ValidateAsync(CompareRunsQuery.Parse(a, b));
 
         result.Errors.Select(e => e.PropertyName).Distinct().ShouldBe(expected);
     }

@@ -21,10 +21,21 @@ internal static class RunBuilder
         long rejected = 0)
     {
         var started = startedAt ?? T0;
-        return new RunDto(
-            id ?? Guid.CreateVersion7(), source, trigger, status, started,
-            status == "running" ? null : started.AddMilliseconds(durationMs ?? 0),
-            status == "running" ? null : durationMs, read, loaded, skipped, rejected, status == "failed" ? "boom" : null);
+        return new RunDto
+        {
+            Id = id ?? Guid.CreateVersion7(),
+            Source = source,
+            Trigger = trigger,
+            Status = status,
+            StartedAt = started,
+            FinishedAt = status == "running" ? null : started.AddMilliseconds(durationMs ?? 0),
+            DurationMs = status == "running" ? null : durationMs,
+            Read = read,
+            Loaded = loaded,
+            Skipped = skipped,
+            Rejected = rejected,
+            Error = status == "failed" ? "boom" : null,
+        };
     }
 
     public static RunWithHistory WithHistory(RunDto run, long[] loaded, long?[]? durations = null) =>

@@ -17,23 +17,24 @@ public sealed class RunPagingTests
     public async Task GetRuns_WithOneRowMoreThanTheLimit_IssuesACursorAtTheLastRowShown()
     {
         var runs = Enumerable.Range(0, 3).Select(i => Run(startedAt: T0.AddMinutes(-i))).ToList();
-        _reader.ReadPageAsync(default!, default).ReturnsForAnyArgs(new PageRows<RunDto>(runs, 3));
+        _reader.ReadPageAsync(default!, default, default).ReturnsForAnyArgs(new PageRows<RunDto>(runs, 3));
 
-        var page = await new GetRunsHandler(_reader).Handle(new GetRunsQuery(Limit: "2"), CancellationToken.None);
+        var page = await new GetRunsHandler(_reader).Handle(GetRunsQuery.Parse(limit: "2"), CancellationToken.None);
 
         page.Data.ShouldBe(runs.Take(2));
         page.Pagination.ShouldBe(new ListPagination(2, 0, 2, 3, true, page.Pagination.NextCursor));
-        PageCursor.TryDecode(page.Pagination.NextCursor!, GetRunsQuery.CursorKind, [], _ => true, out var after, out _).ShouldBeTrue();
-        after.ShouldBe(new PagePosition(runs[1].StartedAt, runs[1].Id.ToString("N")));
+        var after = NewestFirstList.ParseCursor(page.Pagination.NextCursor, GetRunsQuery.CursorKind, NewestFirstList.ReadGuidKey);
+        after.IsValid.ShouldBeTrue();
+        after.Value.ShouldBe(new ListCursor<Guid>(NewestFirstList.Fingerprint([]), runs[1].StartedAt, runs[1].Id));
     }
 
     [Fact]
     public async Task GetRuns_LastPage_HasNoCursor_AndACursorPageHasNoOffset()
     {
-        var cursor = PageCursor.Encode(GetRunsQuery.CursorKind, [], new PagePosition(T0, Guid.NewGuid().ToString("N")));
-        _reader.ReadPageAsync(default!, default).ReturnsForAnyArgs(new PageRows<RunDto>([Run()], 1));
+        var cursor = NewestFirstList.Encode(GetRunsQuery.CursorKind, [], T0, Guid.NewGuid().ToString("N"));
+        _reader.ReadPageAsync(default!, default, default).ReturnsForAnyArgs(new PageRows<RunDto>([Run()], 1));
 
-        var page = await new GetRunsHandler(_reader).Handle(new GetRunsQuery(Cursor: cursor), CancellationToken.None);
+        var page = await new GetRunsHandler(_reader).Handle(GetRunsQuery.Parse(cursor: cursor), CancellationToken.None);
 
         page.Pagination.ShouldBe(new ListPagination(50, null, 1, 1, true, null));
     }
@@ -41,9 +42,9 @@ public sealed class RunPagingTests
     [Fact]
     public async Task GetRuns_CountsBeyondTenThousand_AreCappedAndMarkedInexact()
     {
-        _reader.ReadPageAsync(default!, default).ReturnsForAnyArgs(new PageRows<RunDto>([Run()], 10_001));
+        _reader.ReadPageAsync(default!, default, default).ReturnsForAnyArgs(new PageRows<RunDto>([Run()], 10_001));
 
-        var page = await new GetRunsHandler(_reader).Handle(new GetRunsQuery(), CancellationToken.None);
+        var page = await new GetRunsHandler(_reader).Handle(GetRunsQuery.Parse(), CancellationToken.None);
 
         page.Pagination.Total.ShouldBe(10_000);
         page.Pagination.TotalExact.ShouldBeFalse();
@@ -52,15 +53,14 @@ public sealed class RunPagingTests
     [Fact]
     public void Cursor_FromAnotherFilterOrList_IsRefused()
     {
-        var position = new PagePosition(T0, Guid.NewGuid().ToString("N"));
-        var csvCursor = PageCursor.Encode(GetRunsQuery.CursorKind, ["csv"], position);
+        var csvCursor = NewestFirstList.Encode(GetRunsQuery.CursorKind, ["csv"], T0, Guid.NewGuid().ToString("N"));
 
-        ErrorsOf(new GetRunsQuery(Source: "coingecko", Cursor: csvCursor)).ShouldBe(["cursor"]);
-        ErrorsOf(new GetRunsQuery(Source: "csv", Cursor: csvCursor)).ShouldBeEmpty();
-        ErrorsOf(new GetRunsQuery(Source: "CSV", Cursor: csvCursor)).ShouldBeEmpty();
+        ErrorsOf(GetRunsQuery.Parse(source: "coingecko", cursor: csvCursor)).ShouldBe(["cursor"]);
+        ErrorsOf(GetRunsQuery.Parse(source: "csv", cursor: csvCursor)).ShouldBeEmpty();
+        ErrorsOf(GetRunsQuery.Parse(source: "CSV", cursor: csvCursor)).ShouldBeEmpty();
 
-        var driftCursor = PageCursor.Encode(GetSchemaDriftQuery.CursorKind, ["csv"], new PagePosition(T0, "42"));
-        ErrorsOf(new GetRunsQuery(Source: "csv", Cursor: driftCursor)).ShouldBe(["cursor"]);
+        var driftCursor = NewestFirstList.Encode(GetSchemaDriftQuery.CursorKind, ["csv"], T0, "42");
+        ErrorsOf(GetRunsQuery.Parse(source: "csv", cursor: driftCursor)).ShouldBe(["cursor"]);
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class RunPagingTests
     public void GetRuns_BadParameters_AreNamed(string query, string expected)
     {
         var values = query.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var request = new GetRunsQuery(
+        var request = GetRunsQuery.Parse(
             values.GetValueOrDefault("source"), values.GetValueOrDefault("limit"), values.GetValueOrDefault("offset"), values.GetValueOrDefault("cursor"));
 
         ErrorsOf(request).ShouldBe([expected]);
@@ -91,9 +91,10 @@ public sealed class RunPagingTests
         var handler = new GetRunHandler(_reader);
         var id = Guid.NewGuid();
 
-        (await Should.ThrowAsync<NotFoundException>(() => handler.Handle(new GetRunQuery(id.ToString()), CancellationToken.None))).Key.ShouldBe(id.ToString());
-        (await Should.ThrowAsync<RequestValidationException>(() => handler.Handle(new GetRunQuery("nope"), CancellationToken.None))).Errors.Keys.ShouldBe(["id"]);
-        (await new GetRunQueryValidator().ValidateAsync(new GetRunQuery("nope"))).Errors.ShouldHaveSingleItem().PropertyName.ShouldBe("id");
+        (await Should.ThrowAsync<NotFoundException>(() => handler.Handle(GetRunQuery.Parse(id.ToString()), CancellationToken.None))).Key.ShouldBe(id.ToString());
+        var malformed = (await new GetRunQueryValidator().ValidateAsync(GetRunQuery.Parse("nope"))).Errors.ShouldHaveSingleItem();
+        malformed.PropertyName.ShouldBe("id");
+        malformed.ErrorMessage.ShouldBe(GetRunQuery.NotAnId);
     }
 
     private static List<string> ErrorsOf(GetRunsQuery query) =>

@@ -1,43 +1,5 @@
 namespace Kasparro.Application.Quotes;
 
-/// <summary>What <c>GET /v1/data</c> selects: which quotes, in which order, and which page of them.</summary>
-/// <remarks>
-/// A page is either <see cref="Offset"/> rows in, or the rows after <see cref="After"/> (keyset: the position of the
-/// previous page's last row). Keyset pages cost the same however deep they are; offsets are capped for that reason.
-/// </remarks>
-public sealed record QuoteSpecification(QuoteFilter Filter, QuoteSort Sort, int Limit, int Offset, QuotePosition? After)
-{
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 500;
-
-    /// <summary>Deeper pages than this go by cursor: an offset makes the database walk every row before it.</summary>
-    public const int MaxOffset = 10_000;
-}
-
-/// <summary>The filters; empty lists and nulls mean "any".</summary>
-public sealed record QuoteFilter(
-    IReadOnlyList<string> Tickers,
-    Guid? AssetId,
-    IReadOnlyList<string> Sources,
-    DateTimeOffset? From,
-    DateTimeOffset? To)
-{
-    public static QuoteFilter None { get; } = new([], null, [], null, null);
-
-    /// <summary>A short stable text of the filter; a cursor carries it so it cannot be replayed under other filters.</summary>
-    public string Fingerprint()
-    {
-        var text = string.Join(
-            '|',
-            string.Join(',', Tickers.Order(StringComparer.Ordinal)),
-            AssetId?.ToString("N") ?? string.Empty,
-            string.Join(',', Sources.Order(StringComparer.Ordinal)),
-            From?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-            To?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
-        return Common.Queries.OpaqueCursor.Fingerprint(text);
-    }
-}
-
 /// <summary>The column a page is ordered by. Ties are broken by (source, source asset id, observed_at), the key.</summary>
 public enum QuoteSortField
 {
@@ -52,10 +14,11 @@ public sealed record QuoteSort(QuoteSortField Field, bool Descending)
 {
     public static QuoteSort Default { get; } = new(QuoteSortField.ObservedAt, true);
 
-    /// <summary>Every value <c>sort</c> accepts, as the CONTRACT lists them.</summary>
+    /// <summary>Every value <c>sort</c> accepts.</summary>
     public static IReadOnlyList<string> Accepted { get; } =
         ["-observed_at", "observed_at", "price_usd", "-price_usd", "market_cap_usd", "-market_cap_usd", "ticker", "-ticker"];
 
+    /// <summary>The sort a text names; blank is the default.</summary>
     public static bool TryParse(string? text, out QuoteSort sort)
     {
         sort = Default;
@@ -100,7 +63,22 @@ public sealed record QuoteSort(QuoteSortField Field, bool Descending)
 /// Where a keyset page starts: the sort column's value of the last row returned (null for a NULL market cap), and
 /// that row's key. The next page holds the rows strictly after it in the page's order.
 /// </summary>
-public sealed record QuotePosition(QuoteSortValue Value, string Source, string SourceAssetId, DateTimeOffset ObservedAt);
+public sealed record QuotePosition(QuoteSortValue Value, string Source, string SourceAssetId, DateTimeOffset ObservedAt)
+{
+    /// <summary>The position of a row under a sort.</summary>
+    public static QuotePosition Of(QuoteDto row, QuoteSortField field)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var value = field switch
+        {
+            QuoteSortField.PriceUsd => new QuoteSortValue(null, row.PriceUsd, null),
+            QuoteSortField.MarketCapUsd => new QuoteSortValue(null, row.MarketCapUsd, null),
+            QuoteSortField.Ticker => new QuoteSortValue(null, null, row.Ticker),
+            _ => new QuoteSortValue(row.ObservedAt, null, null),
+        };
+        return new QuotePosition(value, row.Source, row.SourceAssetId, row.ObservedAt);
+    }
+}
 
 /// <summary>The sort column's value at a position: one of a timestamp, a decimal (maybe null) or a text.</summary>
 public readonly record struct QuoteSortValue(DateTimeOffset? Timestamp, decimal? Number, string? Text);

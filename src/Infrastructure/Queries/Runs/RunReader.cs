@@ -1,12 +1,20 @@
+using Ardalis.Specification;
 using Kasparro.Application.Runs;
 using Kasparro.Application.Runs.Ports;
+using Kasparro.Infrastructure.Persistence;
+using Mapster;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Kasparro.Infrastructure.Queries.Runs;
 
-/// <summary><c>/v1/runs</c> and its siblings on Npgsql: each method is one round trip, read column by column into DTOs.</summary>
-public sealed class PostgresRunReader(NpgsqlDataSource dataSource) : IRunReader
+/// <summary>
+/// <c>/v1/runs</c> and its siblings. Pages and look-ups run on EF Core, projected into <see cref="RunDto"/>. The
+/// anomaly history stays one SQL statement on Npgsql: each run's window of earlier runs is
+/// <c>array_agg(...) OVER (... ROWS BETWEEN n PRECEDING AND 1 PRECEDING)</c>, which LINQ cannot say.
+/// </summary>
+public sealed class RunReader(IDbContextFactory<KasparroDbContext> contexts, TypeAdapterConfig mappings, NpgsqlDataSource dataSource) : IRunReader
 {
     /// <summary>
     /// For each of the latest finished runs of each source, the loaded counts and durations of the finished runs of that
@@ -34,27 +42,18 @@ public sealed class PostgresRunReader(NpgsqlDataSource dataSource) : IRunReader
         ORDER BY started_at DESC, id DESC
         """;
 
-    public Task<PageRows<RunDto>> ReadPageAsync(NewestFirstPage page, CancellationToken cancellationToken)
+    public async Task<PageRows<RunDto>> ReadPageAsync(ISpecification<RunDto> specification, int countCap, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(page);
-        object? after = page.After is { } position ? Guid.ParseExact(position.Key, "N") : null;
-        return NewestFirstSql.ReadPageAsync(
-            dataSource, page, "etl_runs", RunColumns.List, "started_at", NpgsqlDbType.Uuid, after, r => RunColumns.Read(r), cancellationToken);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.ProjectToType<RunDto>(mappings).ToPageAsync(specification, countCap, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RunDto>> FindAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await using var command = dataSource.CreateCommand($"SELECT {RunColumns.List} FROM etl_runs WHERE id = ANY($1)");
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var runs = new List<RunDto>(ids.Count);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            runs.Add(RunColumns.Read(reader));
-        }
-
-        return runs;
+        var wanted = ids.ToArray();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.Where(r => wanted.Contains(r.Id)).ProjectToType<RunDto>(mappings).ToListAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<RunWithHistory>> ReadFinishedWithHistoryAsync(
