@@ -82,7 +82,17 @@ internal sealed partial class SourceCircuitBreaker : ResilienceStrategy<HttpResp
             return Outcome.FromException<HttpResponseMessage>(refusal);
         }
 
-        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception exception)
+        {
+            // An inner strategy may throw (a wait for a token cancelled): the probe must still be recorded, or the circuit stays half-open.
+            outcome = Outcome.FromException<HttpResponseMessage>(exception);
+        }
+
         var result = HttpFailures.IsTransient(outcome) ? AttemptResult.Failure
             : outcome.Exception is null ? AttemptResult.Success
             : AttemptResult.Abandoned;

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Kasparro.Infrastructure.Sources.Http;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 using static Kasparro.UnitTests.Sources.Http.ScriptedHandler;
 
 namespace Kasparro.UnitTests.Sources.Http;
@@ -116,5 +118,28 @@ public sealed class SourceCircuitBreakerTests : SourceClientTests
         await Should.ThrowAsync<BrokenCircuitException>(harness.SendAsync());
         harness.Inner.Calls.ShouldBe(6);
         harness.PolitenessLog(LogLevel.Warning).ShouldContain(line => line.Contains("opened again: the probe to /v1/tickers failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Send_WhenTheProbeGivesUpWaitingForAToken_TheNextRequestIsTheProbe()
+    {
+        var harness = Harness(
+            TestSettings.Create(maxRetryAttempts: 0, breakerFailureThreshold: 5, totalTimeout: TimeSpan.FromSeconds(20), rateLimit: new RateLimit(5, TimeSpan.FromMinutes(5))),
+            [.. Enumerable.Repeat(Respond(HttpStatusCode.ServiceUnavailable), 5), Respond(HttpStatusCode.OK)]);
+        for (var request = 0; request < 5; request++)
+        {
+            (await harness.SendAsync()).Dispose();
+        }
+
+        // The bucket is empty until 60 s: the probe let through at 30 s waits for a token and meets its total timeout at 50 s.
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        var probe = harness.Start();
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        await Should.ThrowAsync<TimeoutRejectedException>(probe.WaitAsync(TimeSpan.FromSeconds(10)));
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        using var response = await harness.Start().WaitAsync(TimeSpan.FromSeconds(10));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        harness.Inner.CallTimes[^1].ShouldBe(TimeSpan.FromSeconds(60));
     }
 }
