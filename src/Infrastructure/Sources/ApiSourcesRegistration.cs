@@ -39,7 +39,7 @@ public static class ApiSourcesRegistration
 
         var paprika = new CoinPaprikaOptions(CoinPaprikaSettings(settings), threshold);
         services.AddSingleton(paprika);
-        RedactKey(services.AddSourceHttpClient<ICoinPaprikaClient, CoinPaprikaClient>(paprika.Http), paprika.Http);
+        services.AddSourceHttpClient<ICoinPaprikaClient, CoinPaprikaClient>(paprika.Http);
         services.AddSingleton<IIngestionSource>(provider => new CoinPaprikaIngestionSource(
             () => provider.GetRequiredService<ICoinPaprikaClient>(),
             paprika,
@@ -52,7 +52,7 @@ public static class ApiSourcesRegistration
             settings.Integer("COINGECKO_PAGE_SIZE", CoinGeckoOptions.MaxPageSize, 1, CoinGeckoOptions.MaxPageSize),
             threshold);
         services.AddSingleton(gecko);
-        RedactKey(services.AddSourceHttpClient<ICoinGeckoClient, CoinGeckoClient>(gecko.Http), gecko.Http);
+        services.AddSourceHttpClient<ICoinGeckoClient, CoinGeckoClient>(gecko.Http);
         services.AddSingleton<IIngestionSource>(provider => new CoinGeckoIngestionSource(
             () => provider.GetRequiredService<ICoinGeckoClient>(),
             gecko,
@@ -109,14 +109,5 @@ public static class ApiSourcesRegistration
             BreakerFailureThreshold = settings.Integer($"{prefix}_BREAKER_FAILURES", defaults.BreakerFailureThreshold, 1, 1000),
             BreakDuration = settings.Duration($"{prefix}_BREAK_DURATION", defaults.BreakDuration, minimum, hour),
         };
-    }
-
-    /// <summary>The key header's value never reaches the HTTP client's own logs.</summary>
-    private static void RedactKey(IHttpClientBuilder builder, ApiSourceSettings settings)
-    {
-        if (settings.AuthHeaderName is { } header)
-        {
-            builder.RedactLoggedHeaders([header]);
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,28 +9,18 @@ public static class SourceHttpClientRegistration
 {
     /// <summary>
     /// A typed client for one API source: base address and key header from <paramref name="settings"/>, and the
-    /// source's politeness (rate limit, timeouts, retries honouring Retry-After, circuit breaker) in its handler chain
-    /// (<see cref="ResilienceHandler"/>). After the last attempt the handler returns the final failed response, or throws
-    /// the final exception. The source's <see cref="TokenBucketLimiter"/>, <see cref="SourceCircuitBreaker"/> and
-    /// <see cref="SourceHttpTelemetry"/> are singletons keyed by <see cref="ApiSourceSettings.Source"/>.
+    /// source's politeness (timeouts, retries honouring Retry-After, circuit breaker, rate limit) as a resilience
+    /// handler (<see cref="SourceResiliencePipeline"/>) whose pipeline, built once per source, runs on the
+    /// <see cref="TimeProvider"/> of the container. After the last attempt the handler returns the final failed
+    /// response, or throws the final exception.
     /// </summary>
     public static IHttpClientBuilder AddSourceHttpClient<TClient, TImplementation>(this IServiceCollection services, ApiSourceSettings settings)
         where TClient : class
         where TImplementation : class, TClient
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var source = settings.Source;
-        services.AddKeyedSingleton(source, settings);
-        services.TryAddKeyedSingleton(source, (_, _) => new SourceHttpTelemetry(source));
-        services.TryAddKeyedSingleton(source, (provider, _) => new TokenBucketLimiter(settings.RateLimit, TimeOf(provider)));
-        services.TryAddKeyedSingleton(source, (provider, _) => new SourceCircuitBreaker(
-            settings,
-            TimeOf(provider),
-            provider.GetRequiredKeyedService<SourceHttpTelemetry>(source),
-            LoggersOf(provider).CreateLogger<SourceCircuitBreaker>()));
-
-        return services
-            .AddHttpClient<TClient, TImplementation>(source, client =>
+        var client = services
+            .AddHttpClient<TClient, TImplementation>(settings.Source, client =>
             {
                 client.BaseAddress = settings.BaseUrl;
 
@@ -53,17 +42,20 @@ public static class SourceHttpClientRegistration
             })
 
             // The pooled connection lifetime already refreshes DNS, so the chain need not be rebuilt every two minutes.
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(provider => new ResilienceHandler(
-                settings,
-                provider.GetRequiredKeyedService<TokenBucketLimiter>(source),
-                provider.GetRequiredKeyedService<SourceCircuitBreaker>(source),
-                provider.GetRequiredKeyedService<SourceHttpTelemetry>(source),
-                TimeOf(provider),
-                LoggersOf(provider)));
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+        // The key header's value never reaches the HTTP client's own logs.
+        if (settings.AuthHeaderName is { } header)
+        {
+            client.RedactLoggedHeaders([header]);
+        }
+
+        client.AddResilienceHandler(SourceResiliencePipeline.Name, (builder, context) => SourceResiliencePipeline.Configure(
+            builder,
+            settings,
+            context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System,
+            context.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            context.OnPipelineDisposed));
+        return client;
     }
-
-    private static TimeProvider TimeOf(IServiceProvider provider) => provider.GetService<TimeProvider>() ?? TimeProvider.System;
-
-    private static ILoggerFactory LoggersOf(IServiceProvider provider) => provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Kasparro.Infrastructure.Sources.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -219,26 +220,26 @@ internal sealed class TrackingContent() : ByteArrayContent([])
     }
 }
 
-/// <summary>A <see cref="ResilienceHandler"/> over a <see cref="ScriptedHandler"/>, with its limiter, breaker, telemetry and logs.</summary>
-internal sealed class ResilienceHarness
+/// <summary>
+/// A source's typed client as <see cref="SourceHttpClientRegistration.AddSourceHttpClient{TClient, TImplementation}"/>
+/// registers it, in a container whose <see cref="TimeProvider"/> is the test clock, with a <see cref="ScriptedHandler"/>
+/// as its primary handler and every log line captured.
+/// </summary>
+internal sealed class SourceClientHarness : IDisposable
 {
-    public ResilienceHarness(ScriptedHandler inner, TestClock clock, ApiSourceSettings? settings = null)
+    private readonly ServiceProvider _provider;
+
+    public SourceClientHarness(TestClock clock, ApiSourceSettings settings, params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps)
     {
         Clock = clock;
-        Inner = inner;
-        Settings = settings ?? TestSettings.Create();
-        Telemetry = new SourceHttpTelemetry(Settings.Source);
-        var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        Breaker = new SourceCircuitBreaker(Settings, clock, Telemetry, loggers.CreateLogger<SourceCircuitBreaker>());
-        var handler = new ResilienceHandler(Settings, new TokenBucketLimiter(Settings.RateLimit, clock), Breaker, Telemetry, clock, loggers)
-        {
-            InnerHandler = inner,
-        };
-        Client = new HttpClient(handler) { BaseAddress = Settings.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
-        if (Settings.AuthHeaderName is not null)
-        {
-            Client.DefaultRequestHeaders.TryAddWithoutValidation(Settings.AuthHeaderName, Settings.AuthHeaderValue);
-        }
+        Settings = settings;
+        Inner = new ScriptedHandler(clock, steps);
+        var services = new ServiceCollection()
+            .AddLogging(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs))
+            .AddSingleton<TimeProvider>(clock);
+        services.AddSourceHttpClient<IProbeClient, ProbeClient>(settings).ConfigurePrimaryHttpMessageHandler(() => Inner);
+        _provider = services.BuildServiceProvider();
+        Client = _provider.GetRequiredService<IProbeClient>().Http;
     }
 
     public TestClock Clock { get; }
@@ -246,10 +247,6 @@ internal sealed class ResilienceHarness
     public ScriptedHandler Inner { get; }
 
     public ApiSourceSettings Settings { get; }
-
-    public SourceHttpTelemetry Telemetry { get; }
-
-    public SourceCircuitBreaker Breaker { get; }
 
     public HttpClient Client { get; }
 
@@ -260,6 +257,55 @@ internal sealed class ResilienceHarness
         TestClock.Begin(() => Client.GetAsync(new Uri(path, UriKind.Relative), CancellationToken.None));
 
     public Task<HttpResponseMessage> SendAsync(string path = "v1/tickers?quotes=USD") => Clock.RunUntilCompletedAsync(Start(path));
+
+    /// <summary>Log lines of the politeness itself (retries, timeouts, breaker), not those of the HTTP client or of Polly's telemetry.</summary>
+    public IReadOnlyList<string> PolitenessLog(LogLevel level) =>
+        [.. Logs.Entries.Where(e => e.Level == level && e.Category.StartsWith(typeof(SourceResiliencePipeline).Namespace!, StringComparison.Ordinal)).Select(e => e.Message)];
+
+    public void Dispose()
+    {
+        // Polly's registry waits, on the pipeline's clock, for requests still in flight: their total timeout ends them.
+        Clock.Advance(Settings.TotalTimeout);
+        _provider.Dispose();
+    }
+}
+
+/// <summary>Tests of a source's registered client: a fake clock, and harnesses disposed after the test.</summary>
+public abstract class SourceClientTests : IDisposable
+{
+    private readonly List<SourceClientHarness> _harnesses = [];
+
+    internal TestClock Clock { get; } = new();
+
+    public void Dispose()
+    {
+        foreach (var harness in _harnesses)
+        {
+            harness.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private protected SourceClientHarness Harness(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps) =>
+        Harness(TestSettings.Create(), steps);
+
+    private protected SourceClientHarness Harness(ApiSourceSettings settings, params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps)
+    {
+        var harness = new SourceClientHarness(Clock, settings, steps);
+        _harnesses.Add(harness);
+        return harness;
+    }
+}
+
+public interface IProbeClient
+{
+    HttpClient Http { get; }
+}
+
+public sealed class ProbeClient(HttpClient http) : IProbeClient
+{
+    public HttpClient Http { get; } = http;
 }
 
 internal static class TestSettings
@@ -269,36 +315,40 @@ internal static class TestSettings
         int maxRetryAttempts = 3,
         int breakerFailureThreshold = 100,
         TimeSpan? attemptTimeout = null,
+        TimeSpan? totalTimeout = null,
         TimeSpan? maxRetryAfter = null,
+        TimeSpan? baseDelay = null,
+        RateLimit? rateLimit = null,
         string? key = null) => new()
         {
             Source = "testsource",
             BaseUrl = new Uri("https://api.example.test/"),
             AuthHeaderName = key is null ? null : "Authorization",
             AuthHeaderValue = key,
-            RateLimit = new RateLimit(1000, TimeSpan.FromSeconds(1)),
+            RateLimit = rateLimit ?? new RateLimit(1000, TimeSpan.FromSeconds(1)),
             MaxRetryAttempts = maxRetryAttempts,
             BreakerFailureThreshold = breakerFailureThreshold,
             AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(30),
+            TotalTimeout = totalTimeout ?? TimeSpan.FromMinutes(3),
             MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromMinutes(2),
-            BaseDelay = TimeSpan.FromSeconds(1),
+            BaseDelay = baseDelay ?? TimeSpan.FromSeconds(1),
             BreakDuration = TimeSpan.FromSeconds(30),
         };
 }
 
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _entries = new();
 
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries => [.. _entries];
+    public IReadOnlyList<(string Category, LogLevel Level, string Message)> Entries => [.. _entries];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(_entries);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(ConcurrentQueue<(LogLevel, string)> entries) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string)> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -306,6 +356,6 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue((logLevel, formatter(state, exception)));
+            entries.Enqueue((category, logLevel, formatter(state, exception) + (exception is null ? string.Empty : " " + exception)));
     }
 }

@@ -1,16 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Kasparro.Infrastructure.Sources.Http;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
+using Polly.Timeout;
 using static Kasparro.UnitTests.Sources.Http.ScriptedHandler;
 
 namespace Kasparro.UnitTests.Sources.Http;
 
-public sealed class ResilienceHandlerTests
+/// <summary>Retries, Retry-After and timeouts of a source's registered client, on the container's fake clock.</summary>
+public sealed class SourceResilienceTests : SourceClientTests
 {
-    private readonly TestClock _clock = new();
-
     [Fact]
     public async Task Send_When500Then200_SucceedsAfterOneRetry()
     {
@@ -20,9 +18,7 @@ public sealed class ResilienceHandlerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         harness.Inner.Calls.ShouldBe(2);
-        harness.Telemetry.Retries.ShouldBe(1);
-        harness.Telemetry.Attempts.ShouldBe(2);
-        harness.Telemetry.BreakerOpenings.ShouldBe(0);
+        harness.PolitenessLog(LogLevel.Warning).ShouldHaveSingleItem().ShouldContain("attempt 1 of 4 failed (500)");
         ((TrackingContent)harness.Inner.Responses[0].Content).Disposed.ShouldBeTrue();
     }
 
@@ -34,39 +30,54 @@ public sealed class ResilienceHandlerTests
             Respond(HttpStatusCode.OK));
 
         var request = harness.Start();
-        _clock.Advance(TimeSpan.FromSeconds(6.9));
+        Clock.Advance(TimeSpan.FromSeconds(6.9));
 
         request.IsCompleted.ShouldBeFalse();
         harness.Inner.Calls.ShouldBe(1);
 
-        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        Clock.Advance(TimeSpan.FromSeconds(0.1));
 
         request.IsCompleted.ShouldBeTrue();
         using var response = await request;
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         harness.Inner.CallTimes.ShouldBe([TimeSpan.Zero, TimeSpan.FromSeconds(7)]);
-        harness.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("attempt 1 of 4 failed (429); retrying in 00:00:07 (Retry-After honoured: True)", StringComparison.Ordinal));
+        harness.PolitenessLog(LogLevel.Warning).ShouldHaveSingleItem()
+            .ShouldContain("Source testsource /v1/tickers: attempt 1 of 4 failed (429); retrying in 00:00:07 (Retry-After honoured: True)");
     }
 
     [Fact]
     public async Task Send_WhenRetryAfterIsAnHttpDate_WaitsUntilThatDate()
     {
-        var retryAt = _clock.GetUtcNow().AddSeconds(20);
+        var retryAt = Clock.GetUtcNow().AddSeconds(20);
         var harness = Harness(
             Respond(HttpStatusCode.ServiceUnavailable, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(retryAt)),
             Respond(HttpStatusCode.OK));
 
         var request = harness.Start();
-        _clock.Advance(TimeSpan.FromSeconds(19.9));
+        Clock.Advance(TimeSpan.FromSeconds(19.9));
 
         request.IsCompleted.ShouldBeFalse();
 
-        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        Clock.Advance(TimeSpan.FromSeconds(0.1));
 
         request.IsCompleted.ShouldBeTrue();
         using var response = await request;
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         harness.Inner.CallTimes.ShouldBe([TimeSpan.Zero, TimeSpan.FromSeconds(20)]);
+    }
+
+    [Fact]
+    public async Task Send_WhenRetryAfterIsLongerThanTheBackoffCap_StillWaitsItExactly()
+    {
+        var harness = Harness(
+            Respond(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(90))),
+            Respond(HttpStatusCode.OK));
+
+        using var response = await harness.SendAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        harness.Settings.MaxBackoffDelay.ShouldBeLessThan(TimeSpan.FromSeconds(90));
+        harness.Inner.CallTimes.ShouldBe([TimeSpan.Zero, TimeSpan.FromSeconds(90)]);
     }
 
     [Fact]
@@ -81,9 +92,9 @@ public sealed class ResilienceHandlerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         harness.Inner.Calls.ShouldBe(1);
-        harness.Telemetry.Retries.ShouldBe(0);
-        _clock.Elapsed.ShouldBe(TimeSpan.Zero);
-        harness.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("not retrying", StringComparison.Ordinal));
+        Clock.Elapsed.ShouldBe(TimeSpan.Zero);
+        harness.PolitenessLog(LogLevel.Warning).ShouldHaveSingleItem()
+            .ShouldContain("Source testsource /v1/tickers: 429 with Retry-After 00:02:00, longer than the 00:01:00 this client waits: not retrying");
     }
 
     [Fact]
@@ -95,7 +106,7 @@ public sealed class ResilienceHandlerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         harness.Inner.Calls.ShouldBe(4);
-        harness.Telemetry.Retries.ShouldBe(3);
+        harness.PolitenessLog(LogLevel.Warning).Count.ShouldBe(3);
         response.ShouldBeSameAs(harness.Inner.Responses[3]);
         harness.Inner.Responses.Take(3).ShouldAllBe(r => ((TrackingContent)r.Content).Disposed);
         ((TrackingContent)response.Content).Disposed.ShouldBeFalse();
@@ -109,7 +120,7 @@ public sealed class ResilienceHandlerTests
         await Should.ThrowAsync<HttpRequestException>(harness.SendAsync());
 
         harness.Inner.Calls.ShouldBe(3);
-        harness.Telemetry.Retries.ShouldBe(2);
+        harness.PolitenessLog(LogLevel.Warning).ShouldAllBe(line => line.Contains("(HttpRequestException)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,69 +131,38 @@ public sealed class ResilienceHandlerTests
         using var response = await harness.SendAsync();
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        harness.Telemetry.Retries.ShouldBe(1);
+        harness.Inner.Calls.ShouldBe(2);
     }
 
     [Fact]
     public async Task Send_WhenAttemptTimesOut_RetriesThenSucceeds()
     {
-        var harness = Harness(TestSettings.Create(attemptTimeout: TimeSpan.FromSeconds(10)), Hang(), Respond(HttpStatusCode.OK));
+        var harness = Harness(TestSettings.Create(attemptTimeout: TimeSpan.FromSeconds(10), baseDelay: TimeSpan.Zero), Hang(), Respond(HttpStatusCode.OK));
 
         var request = harness.Start();
-        _clock.Advance(TimeSpan.FromSeconds(9.9));
+        Clock.Advance(TimeSpan.FromSeconds(9.9));
         request.IsCompleted.ShouldBeFalse();
         harness.Inner.Calls.ShouldBe(1);
 
-        using var response = await _clock.RunUntilCompletedAsync(request);
+        using var response = await Clock.RunUntilCompletedAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        harness.Inner.Calls.ShouldBe(2);
-        harness.Telemetry.Retries.ShouldBe(1);
-        harness.Inner.CallTimes[1].ShouldBeInRange(TimeSpan.FromSeconds(10.8), TimeSpan.FromSeconds(11.2));
-        harness.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("(TimeoutRejectedException)", StringComparison.Ordinal));
+        harness.Inner.CallTimes.ShouldBe([TimeSpan.Zero, TimeSpan.FromSeconds(10)]);
+        harness.PolitenessLog(LogLevel.Warning).ShouldHaveSingleItem().ShouldContain("attempt 1 of 4 failed (TimeoutRejectedException)");
     }
 
     [Fact]
-    public async Task Send_WhenFailuresReachTheThreshold_OpensTheBreakerAndFailsFast()
-    {
-        var harness = Harness(TestSettings.Create(maxRetryAttempts: 5, breakerFailureThreshold: 3), Respond(HttpStatusCode.ServiceUnavailable));
-
-        using var first = await harness.SendAsync();
-
-        first.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        harness.Inner.Calls.ShouldBe(3);
-        harness.Telemetry.Retries.ShouldBe(2);
-        harness.Telemetry.BreakerOpenings.ShouldBe(1);
-        harness.Breaker.State.ShouldBe(CircuitState.Open);
-
-        var second = harness.Start();
-
-        second.IsCompleted.ShouldBeTrue();
-        await Should.ThrowAsync<BrokenCircuitException>(second);
-        harness.Inner.Calls.ShouldBe(3);
-        harness.Telemetry.BreakerOpenings.ShouldBe(1);
-        harness.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.Contains("opened after 3 consecutive failed attempts", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Send_WhenBreakDurationElapses_OneProbeClosesTheCircuit()
+    public async Task Send_WhenTheTotalTimeoutElapses_GivesUpMidAttempt()
     {
         var harness = Harness(
-            TestSettings.Create(maxRetryAttempts: 1, breakerFailureThreshold: 2),
-            Respond(HttpStatusCode.BadGateway),
-            Respond(HttpStatusCode.BadGateway),
-            Respond(HttpStatusCode.OK));
-        (await harness.SendAsync()).Dispose();
-        harness.Breaker.State.ShouldBe(CircuitState.Open);
+            TestSettings.Create(maxRetryAttempts: 5, attemptTimeout: TimeSpan.FromSeconds(10), totalTimeout: TimeSpan.FromSeconds(25), baseDelay: TimeSpan.Zero),
+            Hang());
 
-        _clock.Advance(harness.Settings.BreakDuration);
-        using var response = await harness.SendAsync();
+        await Should.ThrowAsync<TimeoutRejectedException>(harness.SendAsync());
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        harness.Breaker.State.ShouldBe(CircuitState.Closed);
-        harness.Inner.Calls.ShouldBe(3);
-        harness.Logs.Entries.ShouldContain(e => e.Message.Contains("half-open", StringComparison.Ordinal));
-        harness.Logs.Entries.ShouldContain(e => e.Message.Contains("closed", StringComparison.Ordinal));
+        harness.Inner.CallTimes.ShouldBe([TimeSpan.Zero, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)]);
+        Clock.Elapsed.ShouldBe(TimeSpan.FromSeconds(25));
+        harness.PolitenessLog(LogLevel.Warning).ShouldContain(line => line.Contains("gave up after the total timeout of 00:00:25", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -194,14 +174,16 @@ public sealed class ResilienceHandlerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         harness.Inner.Calls.ShouldBe(1);
-        harness.Telemetry.Retries.ShouldBe(0);
+        harness.PolitenessLog(LogLevel.Warning).ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task Send_WhenRetryingTwice_BackoffGrowsWithinJitterBounds()
+    public async Task Send_WhenRetryingFourTimes_BacksOffExponentiallyWithinPollysJitterBounds()
     {
         var harness = Harness(
-            TestSettings.Create(maxRetryAttempts: 2),
+            TestSettings.Create(maxRetryAttempts: 4),
+            Respond(HttpStatusCode.InternalServerError),
+            Respond(HttpStatusCode.InternalServerError),
             Respond(HttpStatusCode.InternalServerError),
             Respond(HttpStatusCode.InternalServerError),
             Respond(HttpStatusCode.OK));
@@ -210,12 +192,18 @@ public sealed class ResilienceHandlerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var times = harness.Inner.CallTimes;
-        times.Count.ShouldBe(3);
-        var first = times[1] - times[0];
-        var second = times[2] - times[1];
-        first.ShouldBeInRange(TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
-        second.ShouldBeInRange(TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2.4));
-        second.ShouldBeGreaterThan(first);
+        var delays = times.Zip(times.Skip(1), (earlier, later) => later - earlier).ToList();
+        delays.Count.ShouldBe(4);
+
+        // Polly's decorrelated jitter (base 1 s): retry n waits between 0 and 2^(n+1) s for n < 2, and 2^(n+1) - 2^(n-1) s after.
+        delays[0].ShouldBeInRange(TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        delays[1].ShouldBeInRange(TimeSpan.Zero, TimeSpan.FromSeconds(4));
+        delays[2].ShouldBeInRange(TimeSpan.Zero, TimeSpan.FromSeconds(6));
+        delays[3].ShouldBeInRange(TimeSpan.Zero, TimeSpan.FromSeconds(12));
+
+        // Its delays add up to 2^t * tanh(sqrt(4t)) / 1.4 s for a t drawn in [3, 4) after four retries: exponential in
+        // the retry count (four constant 1 s waits, 4 s, fall short; an unjittered 1 + 2 + 4 + 8 s overshoots).
+        times[4].ShouldBeInRange(TimeSpan.FromSeconds(5.70), TimeSpan.FromSeconds(11.43));
     }
 
     [Fact]
@@ -227,13 +215,10 @@ public sealed class ResilienceHandlerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         harness.Inner.AuthorizationHeaders.ShouldBe(["secret-key-123", "secret-key-123"]);
-        harness.Logs.Entries.ShouldContain(e => e.Message.Contains("Source testsource /v1/tickers: attempt 1 of 4 failed (500)", StringComparison.Ordinal));
+        harness.PolitenessLog(LogLevel.Warning).ShouldHaveSingleItem().ShouldContain("Source testsource /v1/tickers: attempt 1 of 4 failed (500)");
+
+        // Every line of every category (the HTTP client's own and Polly's telemetry included), down to Trace.
+        harness.Logs.Entries.Count.ShouldBeGreaterThan(1);
         harness.Logs.Entries.ShouldNotContain(e => e.Message.Contains("secret-key-123", StringComparison.Ordinal) || e.Message.Contains("query-secret", StringComparison.Ordinal));
     }
-
-    private ResilienceHarness Harness(params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps) =>
-        Harness(TestSettings.Create(), steps);
-
-    private ResilienceHarness Harness(ApiSourceSettings settings, params Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>[] steps) =>
-        new(new ScriptedHandler(_clock, steps), _clock, settings);
 }
