@@ -36,8 +36,9 @@ public sealed class EndpointCallTests
         violations.ShouldBeEmpty();
     }
 
+    /// <summary>A request's constructor, or a static factory of the request type that returns it (its <c>Parse</c>).</summary>
     private static bool IsRequestConstruction(MethodReference called) =>
-        called.Name == ".ctor"
+        (called.Name == ".ctor" || (!called.HasThis && called.ReturnType.FullName == called.DeclaringType.FullName))
         && Layers.Application.GetType(called.DeclaringType.GetElementType().FullName.Replace('/', '+')) is { } type
         && typeof(IBaseRequest).IsAssignableFrom(type);
 
