@@ -148,10 +148,9 @@ main() {
     for _ in $(seq 1 120); do curl -fsS "$base/health/live" >/dev/null 2>&1 && break; sleep 0.5; done
     curl -fsS "$base/health/live" >/dev/null || die "the API did not start (log: $BENCH_LOGS/app.log)"
 
-    # The SQL the API sends for each case (EF Core's text for QuotePageSpecification, as SpecificationEvaluatorTests pins
-    # it), so pgbench runs it prepared as Npgsql does.
-    local cols='q.asset_id AS "AssetId", q.ticker AS "Ticker", q.name AS "Name", q.source AS "Source", q.source_asset_id AS "SourceAssetId", trim_scale(q.price_usd) AS "PriceUsd", trim_scale(q.market_cap_usd) AS "MarketCapUsd", trim_scale(q.volume_24h_usd) AS "Volume24hUsd", trim_scale(q.percent_change_24h) AS "PercentChange24h", q.observed_at AS "ObservedAt", q.ingested_at AS "IngestedAt"'
-    local order="ORDER BY q.observed_at DESC, q.source DESC, q.source_asset_id DESC LIMIT 51"
+    # The SQL the API sends for each case (QuoteSql): the same text, so pgbench runs it prepared as Npgsql does.
+    local cols="asset_id, ticker, name, source, source_asset_id, trim_scale(price_usd) AS price, trim_scale(market_cap_usd) AS market_cap, trim_scale(volume_24h_usd) AS volume_24h, trim_scale(percent_change_24h) AS percent_change, observed_at, ingested_at"
+    local order="ORDER BY observed_at DESC, source DESC, source_asset_id DESC LIMIT 51"
 
     # A position 10,000 pages of 50 deep, reached by walking the API itself with cursors (1,000 pages of 500).
     local depth=$((10000 * 50)) cursor="" walked=0 page
@@ -185,9 +184,9 @@ main() {
         db="$(pgbench_run "$label" "$sql")"
         rows+=("$label|$url|$api|$db")
     done <<EOF_CASES
-ticker	/v1/data?ticker=T0001&limit=50	SELECT $cols FROM quotes AS q WHERE q.ticker = 'T0001' $order
-first-page	/v1/data?limit=50	SELECT $cols FROM quotes AS q $order
-deep-cursor	/v1/data?limit=50&cursor=$cursor	SELECT $cols FROM quotes AS q WHERE (q.observed_at, q.source, q.source_asset_id) < ('$deep_at', '$deep_source', '$deep_id') $order
+ticker	/v1/data?ticker=T0001&limit=50	SELECT $cols FROM quotes WHERE ticker = 'T0001' $order
+first-page	/v1/data?limit=50	SELECT $cols FROM quotes $order
+deep-cursor	/v1/data?limit=50&cursor=$cursor	SELECT $cols FROM quotes WHERE (observed_at, source, source_asset_id) < ('$deep_at', '$deep_source', '$deep_id') $order
 EOF_CASES
 
     local cores kernel

@@ -21,6 +21,7 @@ using Kasparro.Infrastructure.Sources;
 using Kasparro.Infrastructure.Sources.Csv;
 using Mapster;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,8 +52,10 @@ public static partial class DependencyInjection
         services.AddPooledDbContextFactory<KasparroDbContext>((provider, options) => options
             .UseNpgsql(
                 provider.GetRequiredService<PostgresDatabase>().ReadDataSource,
-                npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery).UseRelationalNulls())
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+                npgsql => npgsql.UseRelationalNulls())
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            // A capped count is a LIMIT with no ORDER BY on purpose: which rows are counted does not matter.
+            .ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<KasparroDbContext>>().CreateDbContext());
         services.AddSingleton<IRegister, ReadMappings>();
 

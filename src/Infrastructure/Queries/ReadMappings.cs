@@ -9,7 +9,8 @@ namespace Kasparro.Infrastructure.Queries;
 
 /// <summary>
 /// How stored rows become response rows, as projections EF Core turns into the SELECT list: each amount through
-/// <c>trim_scale</c> (87000, not 87000.000000000000000000), and renamed columns where the API's words differ.
+/// <c>trim_scale</c> (87000, not 87000.000000000000000000), and renamed columns where the API's words differ. The quote
+/// projection is EF Core's reading of the quote specifications, against which the hand-written <c>QuoteSql</c> is tested.
 /// </summary>
 internal sealed class ReadMappings : IRegister
 {

@@ -17,7 +17,8 @@ namespace Kasparro.IntegrationTests.Persistence;
 
 /// <summary>
 /// Application's quote specifications run by Infrastructure's EF Core evaluator on a real PostgreSQL: keyset pages equal
-/// offset pages, and the statements are what the indexes were built for (a row comparison, bounds written in).
+/// offset pages, and the statements are what the indexes were built for (a row comparison, bounds written in). The
+/// quote reader's hand-written SQL returns exactly what the evaluator returns for the same specification.
 /// </summary>
 public sealed class SpecificationEvaluatorTests(SpecificationEvaluatorTests.Seeded db) : IClassFixture<SpecificationEvaluatorTests.Seeded>
 {
@@ -28,18 +29,17 @@ public sealed class SpecificationEvaluatorTests(SpecificationEvaluatorTests.Seed
     public async Task KeysetPages_EqualOffsetPages(string sortText)
     {
         var sort = Sort(sortText);
-        var reader = db.Services.GetRequiredService<IQuoteReader>();
         var byOffset = new List<string>();
         for (var offset = 0; offset < Seeded.Quotes; offset += 7)
         {
-            byOffset.AddRange((await reader.ListAsync(new QuotePageSpecification(QuoteFilter.None, sort, 7, offset, null), CancellationToken.None)).Take(7).Select(Key));
+            byOffset.AddRange((await EvaluateAsync(new QuotePageSpecification(QuoteFilter.None, sort, 7, offset, null))).Take(7).Select(Key));
         }
 
         var byCursor = new List<string>();
         QuotePosition? after = null;
         while (true)
         {
-            var rows = await reader.ListAsync(new QuotePageSpecification(QuoteFilter.None, sort, 7, 0, after), CancellationToken.None);
+            var rows = await EvaluateAsync(new QuotePageSpecification(QuoteFilter.None, sort, 7, 0, after));
             byCursor.AddRange(rows.Take(7).Select(Key));
             if (rows.Count <= 7)
             {
@@ -52,6 +52,54 @@ public sealed class SpecificationEvaluatorTests(SpecificationEvaluatorTests.Seed
         byOffset.Count.ShouldBe(Seeded.Quotes);
         byOffset.Distinct().Count().ShouldBe(Seeded.Quotes);
         byCursor.ShouldBe(byOffset);
+    }
+
+    public static TheoryData<string, string> SortsAndFilters()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var sort in QuoteSort.Accepted)
+        {
+            foreach (var filter in new[] { "none", "ticker", "tickers+source", "window" })
+            {
+                data.Add(sort, filter);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SortsAndFilters))]
+    public async Task TheQuoteReader_ReturnsWhatTheSpecificationSelects_PageByPage(string sortText, string filterName)
+    {
+        var sort = Sort(sortText);
+        var filter = filterName switch
+        {
+            "ticker" => QuoteFilter.None with { Tickers = ["T02"] },
+            "tickers+source" => QuoteFilter.None with { Tickers = ["T01", "T03"], Sources = ["csv", "coingecko"] },
+            "window" => QuoteFilter.None with { From = Seeded.T0.AddHours(2), To = Seeded.T0.AddHours(5) },
+            _ => QuoteFilter.None,
+        };
+        var reader = db.Services.GetRequiredService<IQuoteReader>();
+        var pages = 0;
+        QuotePosition? after = null;
+        while (true)
+        {
+            var specification = new QuotePageSpecification(filter, sort, 5, 0, after);
+            var rows = await reader.ListAsync(specification, CancellationToken.None);
+            rows.ShouldBe(await EvaluateAsync(specification));
+            pages++;
+            if (rows.Count <= 5)
+            {
+                break;
+            }
+
+            after = QuotePosition.Of(rows[4], sort.Field);
+        }
+
+        var offsetPage = new QuotePageSpecification(filter, sort, 5, 6, null);
+        (await reader.ListAsync(offsetPage, CancellationToken.None)).ShouldBe(await EvaluateAsync(offsetPage));
+        pages.ShouldBeGreaterThan(1);
     }
 
     [Fact]
@@ -125,6 +173,13 @@ public sealed class SpecificationEvaluatorTests(SpecificationEvaluatorTests.Seed
     private static QuoteSort Sort(string text) => QuoteSort.TryParse(text, out var sort) ? sort : throw new ArgumentException(text);
 
     private static string Key(QuoteDto q) => $"{q.Source}/{q.SourceAssetId}/{q.ObservedAt:O}";
+
+    /// <summary>The specification as EF Core evaluates it: quotes projected into response rows, then filtered, ordered, paged.</summary>
+    private async Task<List<QuoteDto>> EvaluateAsync(ISpecification<QuoteDto> specification)
+    {
+        await using var context = await db.Services.GetRequiredService<IDbContextFactory<KasparroDbContext>>().CreateDbContextAsync();
+        return await context.Quotes.ProjectToType<QuoteDto>(db.Services.GetRequiredService<TypeAdapterConfig>()).Apply(specification).ToListAsync();
+    }
 
     private async Task<string> SqlAsync(ISpecification<QuoteDto> specification, bool withParameters = true)
     {

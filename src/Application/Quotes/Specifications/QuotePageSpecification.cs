@@ -9,6 +9,8 @@ namespace Kasparro.Application.Quotes.Specifications;
 /// after a cursor's position, and one row more than the limit (its presence says another page follows).
 /// </summary>
 /// <remarks>
+/// Its parts stay readable as data (<see cref="Filter"/>, <see cref="Sort"/>, <see cref="Limit"/>, <see cref="Offset"/>,
+/// <see cref="Position"/>) for a store that writes this one query by hand; the expressions say what it must return.
 /// Every order ends with the quote's key (source, source_asset_id, observed_at), so it is total and a position is exact.
 /// All its columns run the sort's direction, so "after a position" is one row comparison a B-tree can seek to; the
 /// default order is the primary key's own (observed_at, source, source_asset_id). A market cap may be NULL: NULLs come
@@ -24,9 +26,27 @@ public sealed class QuotePageSpecification : KeysetSpecification<QuoteDto>
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(sort);
+        Filter = filter;
+        Sort = sort;
+        Limit = limit;
+        Offset = after is null ? offset : 0;
+        Position = after;
         QuotesMatchingSpecification.Filter(Query, filter);
         Page(Orders[sort], after is null ? null : ValuesOf(sort.Field, after), offset, limit);
     }
+
+    public QuoteFilter Filter { get; }
+
+    public QuoteSort Sort { get; }
+
+    /// <summary>The page size; the specification takes one row more.</summary>
+    public int Limit { get; }
+
+    /// <summary>Rows skipped before the page; 0 for a keyset page.</summary>
+    public int Offset { get; }
+
+    /// <summary>The position the page starts after, or null.</summary>
+    public QuotePosition? Position { get; }
 
     private static KeysetOrder<QuoteDto> OrderOf(QuoteSort sort)
     {

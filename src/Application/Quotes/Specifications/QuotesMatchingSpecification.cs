@@ -11,9 +11,13 @@ public sealed class QuotesMatchingSpecification : Specification<QuoteDto>
     public QuotesMatchingSpecification(QuoteFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        Selection = filter;
         Filter(Query, filter);
         Query.EnableCache(nameof(QuotesMatchingSpecification), filter.Fingerprint());
     }
+
+    /// <summary>The filter this specification selects by.</summary>
+    public QuoteFilter Selection { get; }
 
     /// <summary>
     /// Adds the filter's conditions. One ticker or source is an equality, several a list membership, so the common

@@ -1,21 +1,22 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Ardalis.Specification;
 using Kasparro.Application.Quotes;
 using Kasparro.Application.Quotes.Ports;
-using Kasparro.Infrastructure.Persistence;
-using Mapster;
-using Microsoft.EntityFrameworkCore;
+using Kasparro.Application.Quotes.Specifications;
+using Npgsql;
 
 namespace Kasparro.Infrastructure.Queries.Quotes;
 
 /// <summary>
-/// <c>/v1/data</c> on EF Core: a specification runs on <c>quotes</c> projected into <see cref="QuoteDto"/> (the
-/// projection is the SELECT list, so its filters and order name the indexed columns), one statement per page. Totals
-/// are capped counts remembered per specification cache key (the filter) for <see cref="TotalLifetime"/>, so paging
-/// through a result costs one statement per page.
+/// <c>/v1/data</c>, the hot read path, on Npgsql: the specification's statement written by <see cref="QuoteSql"/> and read
+/// column by column into <see cref="QuoteDto"/>s. EF Core runs the other lists' specifications; here, on the same
+/// statement, its per-query pipeline (building, hashing and funcletizing the expression tree, materializing through the
+/// projection) cost about 45 % of the requests per second (BENCHMARKS.md, "EF Core or SQL for /v1/data"), so this path
+/// keeps its SQL, and an integration test holds its rows equal to EF Core's evaluation of the same specification.
+/// Totals are capped counts, remembered per filter for <see cref="TotalLifetime"/>, so paging through a result costs one
+/// statement per page.
 /// </summary>
-public sealed class QuoteReader(IDbContextFactory<KasparroDbContext> contexts, TypeAdapterConfig mappings, TimeProvider time) : IQuoteReader
+public sealed class QuoteReader(NpgsqlDataSource dataSource, TimeProvider time) : IQuoteReader
 {
     /// <summary>How long a counted total is reused for the same filter.</summary>
     public static readonly TimeSpan TotalLifetime = TimeSpan.FromSeconds(10);
@@ -23,36 +24,52 @@ public sealed class QuoteReader(IDbContextFactory<KasparroDbContext> contexts, T
     private const int MaxRememberedTotals = 4096;
     private readonly ConcurrentDictionary<string, (QuoteTotal Total, long CountedAt)> _totals = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<QuoteDto>> ListAsync(ISpecification<QuoteDto> specification, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QuoteDto>> ListAsync(QuotePageSpecification specification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specification);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Quotes.ProjectToType<QuoteDto>(mappings).Apply(specification).ToListAsync(cancellationToken);
+        await using var command = QuoteSql.PageCommand(dataSource, specification);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<QuoteDto>(specification.Limit + 1);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new QuoteDto
+            {
+                AssetId = reader.GetGuid(0),
+                Ticker = reader.GetString(1),
+                Name = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Source = reader.GetString(3),
+                SourceAssetId = reader.GetString(4),
+                PriceUsd = reader.GetDecimal(5),
+                MarketCapUsd = reader.IsDBNull(6) ? null : reader.GetDecimal(6),
+                Volume24hUsd = reader.IsDBNull(7) ? null : reader.GetDecimal(7),
+                PercentChange24h = reader.IsDBNull(8) ? null : reader.GetDecimal(8),
+                ObservedAt = reader.GetFieldValue<DateTimeOffset>(9),
+                IngestedAt = reader.GetFieldValue<DateTimeOffset>(10),
+            });
+        }
+
+        return rows;
     }
 
-    public async Task<QuoteTotal> CountAsync(ISpecification<QuoteDto> specification, int cap, CancellationToken cancellationToken)
+    public async Task<QuoteTotal> CountAsync(QuotesMatchingSpecification specification, int cap, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specification);
-        var key = specification.CacheEnabled ? string.Concat(specification.CacheKey, ":", cap.ToString(CultureInfo.InvariantCulture)) : null;
+        var key = string.Concat(specification.CacheKey, ":", cap.ToString(CultureInfo.InvariantCulture));
         var now = time.GetTimestamp();
-        if (key is not null && _totals.TryGetValue(key, out var remembered) && time.GetElapsedTime(remembered.CountedAt, now) < TotalLifetime)
+        if (_totals.TryGetValue(key, out var remembered) && time.GetElapsedTime(remembered.CountedAt, now) < TotalLifetime)
         {
             return remembered.Total;
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var counted = await db.Quotes.ProjectToType<QuoteDto>(mappings).Matching(specification).TakeConstant(cap + 1).LongCountAsync(cancellationToken);
+        await using var command = QuoteSql.CountCommand(dataSource, specification.Selection, cap);
+        var counted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         var total = counted > cap ? new QuoteTotal(cap, Exact: false) : new QuoteTotal(counted, Exact: true);
-        if (key is not null)
+        if (_totals.Count >= MaxRememberedTotals)
         {
-            if (_totals.Count >= MaxRememberedTotals)
-            {
-                _totals.Clear();
-            }
-
-            _totals[key] = (total, now);
+            _totals.Clear();
         }
 
+        _totals[key] = (total, now);
         return total;
     }
 }
