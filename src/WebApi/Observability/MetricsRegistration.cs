@@ -36,6 +36,8 @@ public static class MetricsRegistration
                 .AddHttpClientInstrumentation()
                 .AddInfrastructureInstrumentation()
                 .AddMeter("System.Runtime")
+                // The outbound politeness: retries, timeouts, breaker and rate limiter events per source pipeline.
+                .AddMeter("Polly")
                 .AddMeter(EtlInstruments.MeterName)
                 .AddInstrumentation(provider => provider.GetRequiredService<EtlInstruments>())
                 .KeepOwnHostMeters()
