@@ -5,7 +5,7 @@ using Kasparro.Domain.Markets;
 
 namespace Kasparro.WebApi.Hosting;
 
-/// <summary>The CONTRACT's environment variables (appsettings.json holds the same keys), read and checked once.</summary>
+/// <summary>The environment variables of the README's Configuration section (appsettings.json holds the same keys), read and checked once.</summary>
 public sealed record HostSettings(
     IngestionSettings Ingestion,
     TimeSpan EtlInterval,

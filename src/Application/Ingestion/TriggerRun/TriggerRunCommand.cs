@@ -10,7 +10,13 @@ namespace Kasparro.Application.Ingestion.TriggerRun;
 /// null) and return at once with the run ids; the runs complete in the background. A source that is already running
 /// is not started again: when it is the only one asked for, that is a conflict naming the running run.
 /// </summary>
-public sealed record TriggerRunCommand(string? Source) : IRequest<TriggerRunResult>;
+public sealed record TriggerRunCommand : IRequest<TriggerRunResult>
+{
+    public TriggerRunCommand(string? source) => Source = source?.Trim().ToLowerInvariant();
+
+    /// <summary>The source asked for, trimmed and lower-cased once here; null for every enabled source.</summary>
+    public string? Source { get; }
+}
 
 /// <param name="Started">The runs started now, each already recorded as <c>running</c>.</param>
 /// <param name="Busy">Sources skipped because a run of theirs was in progress, with that run's id.</param>
@@ -29,7 +35,7 @@ public sealed class TriggerRunHandler(
         ArgumentNullException.ThrowIfNull(request);
         var byName = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var selected = request.Source is { } one
-            ? [one.Trim().ToLowerInvariant()]
+            ? [one]
             : settings.EnabledSources.Where(byName.ContainsKey).ToList();
         var notEnabled = selected.Where(name => !byName.ContainsKey(name) || !settings.EnabledSources.Contains(name, StringComparer.Ordinal)).ToList();
         if (notEnabled.Count > 0)

@@ -8,7 +8,7 @@ public sealed class TriggerRunCommandValidator : AbstractValidator<TriggerRunCom
     public TriggerRunCommandValidator()
     {
         RuleFor(c => c.Source)
-            .Must(s => SourceNames.IsKnown(s!.Trim().ToLowerInvariant()))
+            .Must(s => SourceNames.IsKnown(s!))
             .When(c => c.Source is not null)
             .OverridePropertyName("source")
             .WithMessage($"must be one of {string.Join(", ", SourceNames.All)}, or absent for every enabled source");
