@@ -11,7 +11,7 @@ namespace Kasparro.Infrastructure.Queries.Quotes;
 /// <c>/v1/data</c>, the hot read path, on Npgsql: the specification's statement written by <see cref="QuoteSql"/> and read
 /// column by column into <see cref="QuoteDto"/>s. EF Core runs the other lists' specifications; here, on the same
 /// statement, its per-query pipeline (building, hashing and funcletizing the expression tree, materializing through the
-/// projection) cost about 45 % of the requests per second (BENCHMARKS.md, "EF Core or SQL for /v1/data"), so this path
+/// projection) cost a third to a half of the requests per second (BENCHMARKS.md, "EF Core or SQL for /v1/data"), so this path
 /// keeps its SQL, and an integration test holds its rows equal to EF Core's evaluation of the same specification.
 /// Totals are capped counts, remembered per filter for <see cref="TotalLifetime"/>, so paging through a result costs one
 /// statement per page.
