@@ -1,6 +1,6 @@
 using FluentValidation;
 using Kasparro.Application.Common.Behaviors;
-using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Ports;
 using Kasparro.Application.Common.Mappings;
 using Kasparro.Application.Ingestion;
 using Kasparro.Application.Ingestion.Ports;

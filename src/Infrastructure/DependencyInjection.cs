@@ -1,7 +1,7 @@
 using Kasparro.Application.Assets.Ports;
-using Kasparro.Application.Common.Exceptions;
-using Kasparro.Application.Database.Migrate;
-using Kasparro.Application.Health.GetHealth;
+using Kasparro.Application.Common.Ports;
+using Kasparro.Application.Database.Ports;
+using Kasparro.Application.Health.Ports;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Application.Metrics.Ports;
 using Kasparro.Application.Quotes.Ports;

@@ -1,5 +1,4 @@
 using Kasparro.WebApi.Cli;
-using Kasparro.WebApi.Hosting;
 
 // One executable, three commands; KasparroCommandLine holds their options, help texts and exit codes.
 var commandLine = new KasparroCommandLine(

@@ -24,15 +24,25 @@ public sealed class LayerDependencyTests
     /// <summary>The web: what Application's own language never mentions either.</summary>
     private static readonly string[] Web = ["Microsoft.AspNetCore", "System.Net.Http"];
 
-    /// <summary>Application ports that reach data; the host's only own port is the progress sink it implements.</summary>
+    /// <summary>Application's ports: the interfaces in a feature's <c>Ports</c> namespace.</summary>
+    private static readonly Type[] Ports = [.. Layers.Application.GetExportedTypes().Where(t => t.IsInterface && IsInPorts(t))];
+
+    /// <summary>The Application interfaces that a type of another layer implements.</summary>
+    private static readonly Type[] ImplementedElsewhere =
+    [
+        .. Layers.Infrastructure.GetTypes().Concat(Layers.WebApi.GetTypes())
+            .Where(t => t is { IsClass: true, IsAbstract: false })
+            .SelectMany(t => t.GetInterfaces())
+            .Where(i => i.Assembly == Layers.Application)
+            .Select(i => i.IsGenericType ? i.GetGenericTypeDefinition() : i)
+            .Distinct(),
+    ];
+
+    /// <summary>The ports that reach data or a source: all but those the host implements itself (background runs, progress).</summary>
     private static readonly string[] DataPorts =
     [
-        "Kasparro.Application.Ingestion.Ports.IIngestionStore",
-        "Kasparro.Application.Ingestion.Ports.IIngestionBatch",
-        "Kasparro.Application.Ingestion.Ports.IIngestionSource",
-        "Kasparro.Application.Ingestion.Ports.ISourceRunLock",
-        "Kasparro.Application.Health.GetHealth.IHealthReader",
-        "Kasparro.Application.Database.Migrate.ISchemaMigrator",
+        .. Ports.Where(port => !Layers.WebApi.GetTypes().Any(t => t is { IsClass: true, IsAbstract: false } && port.IsAssignableFrom(t)))
+            .Select(port => port.FullName!),
     ];
 
     [Fact]
@@ -53,6 +63,17 @@ public sealed class LayerDependencyTests
         Layers.TypesOf(Layers.Infrastructure).ShouldHold(type => type.NotHaveDependencyOn("Kasparro.WebApi"));
 
     [Fact]
+    public void Ports_AreTheApplicationInterfacesAnotherLayerImplements()
+    {
+        Ports.ShouldNotBeEmpty();
+        ImplementedElsewhere.ShouldNotBeEmpty();
+
+        ImplementedElsewhere.Where(i => !IsInPorts(i)).Select(i => i.FullName).ShouldBeEmpty(
+            "an Application interface that another layer implements is a port: it belongs in its feature's Ports folder");
+        Ports.Except(ImplementedElsewhere).Select(p => p.FullName).ShouldBeEmpty("a port no other layer implements is not a port");
+    }
+
+    [Fact]
     public void WebApi_ReachesDataOnlyThroughMediatorRequests()
     {
         // The host may call the infrastructure's registration, nothing else of it, and no data-access library at all.
@@ -63,18 +84,18 @@ public sealed class LayerDependencyTests
             .Distinct();
 
         Layers.TypesOf(Layers.WebApi).And().HaveDependencyOn("MediatR.IMediator").GetTypes().ShouldNotBeEmpty();
+        DataPorts.ShouldNotBeEmpty();
         Layers.TypesOf(Layers.WebApi).ShouldHold(type => type.NotHaveDependencyOnAny([.. infrastructure, .. DataAccess, .. DataPorts]));
     }
 
     [Fact]
-    public void Endpoints_UseNoApplicationPortNorReader()
+    public void Endpoints_UseNoApplicationPort()
     {
-        var portsAndReaders = Layers.Application.GetExportedTypes()
-            .Where(t => t.Namespace!.EndsWith(".Ports", StringComparison.Ordinal) || (t.IsInterface && t.Name.EndsWith("Reader", StringComparison.Ordinal)))
-            .Select(t => t.FullName!)
-            .ToArray();
+        var portTypes = Layers.Application.GetExportedTypes().Where(IsInPorts).Select(t => t.FullName!).ToArray();
 
-        portsAndReaders.ShouldNotBeEmpty();
-        Layers.TypesOf(Layers.WebApi, "Kasparro.WebApi.Endpoints").ShouldHold(type => type.NotHaveDependencyOnAny([.. portsAndReaders, .. DataPorts]));
+        portTypes.ShouldNotBeEmpty();
+        Layers.TypesOf(Layers.WebApi, "Kasparro.WebApi.Endpoints").ShouldHold(type => type.NotHaveDependencyOnAny(portTypes));
     }
+
+    private static bool IsInPorts(Type type) => type.Namespace?.EndsWith(".Ports", StringComparison.Ordinal) ?? false;
 }

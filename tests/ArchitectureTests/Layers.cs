@@ -9,7 +9,7 @@ internal static class Layers
     public static readonly Assembly Domain = typeof(Kasparro.Domain.Assets.Asset).Assembly;
     public static readonly Assembly Application = typeof(Kasparro.Application.DependencyInjection).Assembly;
     public static readonly Assembly Infrastructure = typeof(Kasparro.Infrastructure.DependencyInjection).Assembly;
-    public static readonly Assembly WebApi = typeof(Kasparro.WebApi.Hosting.ServeVerb).Assembly;
+    public static readonly Assembly WebApi = typeof(Kasparro.WebApi.Cli.ServeVerb).Assembly;
 
     /// <summary>
     /// The types of <paramref name="assembly"/> under its own root namespace (<c>Kasparro.Domain</c>, ...): ours, not

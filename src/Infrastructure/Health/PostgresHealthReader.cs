@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Kasparro.Application.Health.GetHealth;
+using Kasparro.Application.Health.Ports;
 using Npgsql;
 
 namespace Kasparro.Infrastructure.Health;

@@ -4,6 +4,7 @@ using DbUp;
 using DbUp.Engine;
 using DbUp.Postgresql;
 using Kasparro.Application.Database.Migrate;
+using Kasparro.Application.Database.Ports;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

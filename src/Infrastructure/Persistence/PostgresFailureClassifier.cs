@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Ports;
 using Npgsql;
 
 namespace Kasparro.Infrastructure.Persistence;

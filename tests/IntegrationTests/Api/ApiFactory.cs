@@ -17,6 +17,7 @@ namespace Kasparro.IntegrationTests.Api;
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly PostgresServer? _ownServer;
+    private readonly TempCsvFolder _csv = new();
     private NpgsqlDataSource? _dataSource;
 
     public ApiFactory()
@@ -29,7 +30,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; private set; } = string.Empty;
 
     /// <summary>The app's CSV_PATH: a folder of this factory's own holding one small file (one BTC row).</summary>
-    public string CsvFolder { get; } = Path.Combine(Path.GetTempPath(), "kasparro-api-" + Guid.NewGuid().ToString("N"));
+    public string CsvFolder => _csv.Path;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
@@ -45,8 +46,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(CsvFolder);
-        await File.WriteAllTextAsync(Path.Combine(CsvFolder, "quotes.csv"), "symbol,name,price,timestamp\nBTC,Bitcoin,87000.5,2026-11-20T00:00:00Z\n");
+        _csv.Write("quotes.csv", "symbol,name,price,timestamp\nBTC,Bitcoin,87000.5,2026-11-20T00:00:00Z\n");
         Postgres = await ServerAsync();
         ConnectionString = await Postgres.CreateDatabaseAsync();
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
@@ -87,10 +87,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _dataSource.DisposeAsync();
         }
 
-        if (Directory.Exists(CsvFolder))
-        {
-            Directory.Delete(CsvFolder, recursive: true);
-        }
+        _csv.Dispose();
 
         if (ConnectionString.Length > 0 && Postgres.IsRunning)
         {

@@ -10,7 +10,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
     private const int Days = 1_500;
     private const int Rows = Tickers * Days;
 
-    private readonly CsvFiles _files = new();
+    private readonly TempCsvFolder _files = new();
     private PostgresServer _server = null!;
     private string _connectionString = string.Empty;
 
@@ -50,7 +50,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_WhenKilledMidRunThenRerun_EndsWithExactCountsAndNoDuplicates()
     {
-        var file = _files.Write("big.csv", CsvFiles.Header + "\n" + CsvFiles.Rows(Tickers, Days));
+        var file = _files.Write("big.csv", TempCsvFolder.Header + "\n" + TempCsvFolder.Rows(Tickers, Days));
         var fileLength = new FileInfo(file).Length;
         var checkpoints = new List<long>();
 
@@ -89,7 +89,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_WithFailAfter_ExitsOneAndRecordsAFailedRun()
     {
-        var file = _files.Write("prices.csv", CsvFiles.Header + "\n" + CsvFiles.Rows(5, 100));
+        var file = _files.Write("prices.csv", TempCsvFolder.Header + "\n" + TempCsvFolder.Rows(5, 100));
 
         var failed = await CliProcess.RunAsync(_connectionString, Env(batchSize: 64), "ingest", "--source", "csv", "--csv", file, "--fail-after", "130");
         var resumed = await CliProcess.RunAsync(_connectionString, Env(batchSize: 64), "ingest", "--source", "csv", "--csv", file);
@@ -107,7 +107,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_WhenTheSourceIsAlreadyRunning_TheSecondReportsBusy()
     {
-        var file = _files.Write("big.csv", CsvFiles.Header + "\n" + CsvFiles.Rows(Tickers, Days));
+        var file = _files.Write("big.csv", TempCsvFolder.Header + "\n" + TempCsvFolder.Rows(Tickers, Days));
         using var first = CliProcess.Start(_connectionString, Env(batchSize: 200), "ingest", "--source", "csv", "--csv", file);
         await WaitUntilAsync("SELECT EXISTS (SELECT 1 FROM etl_runs WHERE status = 'running')", first);
 
@@ -125,7 +125,7 @@ public sealed class CliIngestionTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_WhenInterrupted_StopsAtABatchBoundaryAndExitsOneWithOneLine()
     {
-        var file = _files.Write("big.csv", CsvFiles.Header + "\n" + CsvFiles.Rows(Tickers, Days));
+        var file = _files.Write("big.csv", TempCsvFolder.Header + "\n" + TempCsvFolder.Rows(Tickers, Days));
         using var run = CliProcess.Start(_connectionString, Env(batchSize: 200), "ingest", "--source", "csv", "--csv", file);
         await WaitUntilAsync("SELECT EXISTS (SELECT 1 FROM etl_checkpoints WHERE rows >= 2000)", run);
 

@@ -5,7 +5,7 @@ namespace Kasparro.IntegrationTests.Sources;
 /// <summary>A fresh database and a fresh stub API per test; apps built per test with the settings it needs.</summary>
 public abstract class ApiSourceTestBase : IAsyncLifetime
 {
-    private readonly List<ApiIngestionApp> _apps = [];
+    private readonly List<IngestionApp> _apps = [];
     private PostgresServer _server = null!;
 
     internal StubApi Stub { get; private set; } = null!;
@@ -30,9 +30,9 @@ public abstract class ApiSourceTestBase : IAsyncLifetime
         await _server.DropDatabaseAsync(ConnectionString);
     }
 
-    internal ApiIngestionApp App(IReadOnlyDictionary<string, string?>? settings = null, int batchSize = 100, string? csvPath = null)
+    internal IngestionApp App(IReadOnlyDictionary<string, string?>? settings = null, int batchSize = 100, string? csvPath = null)
     {
-        var app = new ApiIngestionApp(ConnectionString, Stub, settings, batchSize, csvPath);
+        var app = new IngestionApp(ConnectionString, csvPath, Stub, settings, batchSize);
         _apps.Add(app);
         return app;
     }

@@ -5,17 +5,17 @@ namespace Kasparro.IntegrationTests.Sources;
 /// <summary>The three sources meet in one canonical asset table: identity by crosswalk and name, never by symbol alone.</summary>
 public sealed class CrossSourceIdentityTests : ApiSourceTestBase, IDisposable
 {
-    private readonly string _csvFolder = Directory.CreateTempSubdirectory("kasparro-api-csv-").FullName;
+    private readonly TempCsvFolder _csv = new();
 
-    public void Dispose() => Directory.Delete(_csvFolder, recursive: true);
+    public void Dispose() => _csv.Dispose();
 
     [Fact]
     public async Task Ingest_BitcoinFromEverySource_IsOneAssetWithThreeMappings()
     {
         Stub.On("/v1/tickers", null, Responses.Bytes(ApiFixtures.Bytes(ApiFixtures.PaprikaTickers)));
         Stub.On("/api/v3/coins/markets", 1, Responses.Bytes(ApiFixtures.Bytes(ApiFixtures.GeckoMarkets20)));
-        await File.WriteAllTextAsync(Path.Combine(_csvFolder, "prices.csv"), "symbol,name,date,price,market_cap,volume\nBTC,Bitcoin,2026-07-11T00:00:00Z,64000.5,1280000000000,20000000000\n");
-        var app = App(csvPath: _csvFolder);
+        _csv.Write("prices.csv", TempCsvFolder.Header + "\nBTC,Bitcoin,2026-07-11T00:00:00Z,64000.5,1280000000000,20000000000\n");
+        var app = App(csvPath: _csv.Path);
 
         (await app.IngestAsync("coinpaprika")).Status.ShouldBe(SourceRunStatus.Succeeded);
         (await app.IngestAsync("coingecko")).Status.ShouldBe(SourceRunStatus.Succeeded);

@@ -1,4 +1,5 @@
 using Kasparro.Application.Common.Exceptions;
+using Kasparro.Application.Common.Ports;
 
 namespace Kasparro.Application.Common.Behaviors;
 

@@ -1,4 +1,5 @@
 using Kasparro.Application.Common.Behaviors;
+using Kasparro.Application.Database.Ports;
 
 namespace Kasparro.Application.Database.Migrate;
 
@@ -6,12 +7,6 @@ namespace Kasparro.Application.Database.Migrate;
 public sealed record MigrateDatabaseCommand : IRequest<MigrateDatabaseResult>, ILongRunningRequest;
 
 public sealed record MigrateDatabaseResult(IReadOnlyList<string> Applied, int AlreadyApplied);
-
-/// <summary>Applies the versioned schema scripts; safe when several processes call it at once.</summary>
-public interface ISchemaMigrator
-{
-    Task<MigrateDatabaseResult> MigrateAsync(CancellationToken cancellationToken);
-}
 
 public sealed class MigrateDatabaseHandler(ISchemaMigrator migrator) : IRequestHandler<MigrateDatabaseCommand, MigrateDatabaseResult>
 {

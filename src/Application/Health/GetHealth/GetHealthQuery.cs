@@ -1,3 +1,5 @@
+using Kasparro.Application.Health.Ports;
+
 namespace Kasparro.Application.Health.GetHealth;
 
 /// <summary>Is the database reachable, and how fresh is each source? Served at <c>/health</c>.</summary>

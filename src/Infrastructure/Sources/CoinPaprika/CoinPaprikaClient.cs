@@ -14,10 +14,10 @@ internal interface ICoinPaprikaClient
 /// The typed HTTP client (see <see cref="SourceHttpClientRegistration.AddSourceHttpClient{TClient, TImplementation}"/>):
 /// base address, key header and politeness come with the <see cref="HttpClient"/> it is given.
 /// </summary>
-internal sealed class CoinPaprikaClient(HttpClient http, CoinPaprikaOptions options) : ICoinPaprikaClient
+internal sealed class CoinPaprikaClient(HttpClient http, CoinPaprikaOptions options, TimeProvider time) : ICoinPaprikaClient
 {
     public const string TickersPath = "tickers?quotes=USD";
 
     public Task<ApiJsonResponse> GetTickersAsync(CancellationToken cancellationToken) =>
-        ApiJsonResponse.GetAsync(http, options.Http, TickersPath, cancellationToken);
+        ApiJsonResponse.GetAsync(http, options.Http, time, TickersPath, cancellationToken);
 }

@@ -3,7 +3,10 @@ using Polly;
 
 namespace Kasparro.Infrastructure.Sources.Http;
 
-/// <summary>What counts as a transient failure of an attempt, and what a response's <c>Retry-After</c> asks for.</summary>
+/// <summary>
+/// What counts as a failure of a source, for the politeness pipeline (which attempts to retry) and for the reader of
+/// the final answer (which failures mean the source is unavailable), and what a response's <c>Retry-After</c> asks for.
+/// </summary>
 internal static class HttpFailures
 {
     /// <summary>
@@ -13,14 +16,29 @@ internal static class HttpFailures
     public static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
         HttpClientResiliencePredicates.IsTransient(outcome) || outcome.Exception is IOException;
 
+    /// <summary>A final status the pipeline retried before handing it back (408, 429, any 5xx).</summary>
+    public static bool IsTransientStatus(HttpResponseMessage response) => IsTransient(Outcome.FromResult(response));
+
+    /// <summary>
+    /// The failures that mean the source is not answering, as opposed to the caller cancelling: a transient failure of
+    /// the last attempt, a refusal by the pipeline itself (open circuit, total timeout, no rate-limit token), or a
+    /// cancellation the caller did not ask for (a timer on reading the body).
+    /// </summary>
+    public static bool IsSourceFailure(Exception exception, CancellationToken callerToken) => exception switch
+    {
+        OperationCanceledException => !callerToken.IsCancellationRequested,
+        ExecutionRejectedException => true,
+        _ => IsTransient(Outcome.FromException<HttpResponseMessage>(exception)),
+    };
+
     /// <summary>
     /// The wait a <c>Retry-After</c> header asks for (delta-seconds, or an HTTP date against <paramref name="timeProvider"/>),
     /// never negative. The library's own <c>Retry-After</c> handling reads an HTTP date against the system clock, which
     /// is why this one exists.
     /// </summary>
-    public static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome, TimeProvider timeProvider)
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider timeProvider)
     {
-        var header = outcome.Result?.Headers.RetryAfter;
+        var header = response?.Headers.RetryAfter;
         var wait = header?.Delta ?? (header?.Date is { } date ? date - timeProvider.GetUtcNow() : null);
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }

@@ -68,7 +68,7 @@ internal static partial class SourceResiliencePipeline
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
 
                 // A delay from the generator is taken as it is (MaxDelay caps only the backoff): Retry-After is honoured exactly.
-                DelayGenerator = args => ValueTask.FromResult(HttpFailures.RetryAfter(args.Outcome, timeProvider)),
+                DelayGenerator = args => ValueTask.FromResult(HttpFailures.RetryAfter(args.Outcome.Result, timeProvider)),
                 OnRetry = args =>
                 {
                     LogRetry(
@@ -79,7 +79,7 @@ internal static partial class SourceResiliencePipeline
                         settings.MaxRetryAttempts + 1,
                         HttpFailures.Describe(args.Outcome),
                         args.RetryDelay,
-                        HttpFailures.RetryAfter(args.Outcome, timeProvider) is not null);
+                        HttpFailures.RetryAfter(args.Outcome.Result, timeProvider) is not null);
                     return default;
                 },
             });
@@ -97,7 +97,7 @@ internal static partial class SourceResiliencePipeline
                 return false;
             }
 
-            if (HttpFailures.RetryAfter(outcome, timeProvider) is { } retryAfter && retryAfter > settings.MaxRetryAfter)
+            if (HttpFailures.RetryAfter(outcome.Result, timeProvider) is { } retryAfter && retryAfter > settings.MaxRetryAfter)
             {
                 LogRetryAfterTooLong(logger, settings.Source, HttpFailures.PathOf(context), HttpFailures.Describe(outcome), retryAfter, settings.MaxRetryAfter);
                 return false;

@@ -50,7 +50,7 @@ public sealed class ApiListingProgressTests
     {
         var options = new CoinGeckoOptions(Http("coingecko"), pageLimit, pageSize, 0.8m);
         var http = new HttpClient(new ScriptedHandler(_time, pages)) { BaseAddress = BaseUrl };
-        return new CoinGeckoIngestionSource(() => new CoinGeckoClient(http, options), options, _time, NullLogger<CoinGeckoIngestionSource>.Instance);
+        return new CoinGeckoIngestionSource(() => new CoinGeckoClient(http, options, _time), options, _time, NullLogger<CoinGeckoIngestionSource>.Instance);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class ApiListingProgressTests
     {
         var options = new CoinPaprikaOptions(Http("coinpaprika"), 0.8m);
         var http = new HttpClient(new ScriptedHandler(_time, Page(1, 3))) { BaseAddress = BaseUrl };
-        var source = new CoinPaprikaIngestionSource(() => new CoinPaprikaClient(http, options), options, _time, NullLogger<CoinPaprikaIngestionSource>.Instance);
+        var source = new CoinPaprikaIngestionSource(() => new CoinPaprikaClient(http, options, _time), options, _time, NullLogger<CoinPaprikaIngestionSource>.Instance);
 
         await ReadAsync(source);
 

@@ -6,23 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Kasparro.UnitTests.Sources.Csv;
 
-/// <summary>A throwaway folder for CSV files written by a test.</summary>
-internal sealed class TempCsvFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("kasparro-csv-").FullName;
-
-    public string Write(string name, string text) => Write(name, Encoding.UTF8.GetBytes(text));
-
-    public string Write(string name, byte[] bytes)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 /// <summary>Runs the CSV source the way the ingestion runner does, and commits its checkpoints the way the store does.</summary>
 internal static class CsvSourceHarness
 {

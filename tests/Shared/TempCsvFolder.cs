@@ -1,26 +1,29 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kasparro.IntegrationTests.Ingestion;
+namespace Kasparro.TestSupport;
 
-/// <summary>A temporary folder of CSV files, removed on dispose.</summary>
-internal sealed class CsvFiles : IDisposable
+/// <summary>
+/// A throwaway folder for the CSV files a test writes (UTF-8, no byte order mark unless the bytes hold one), removed on
+/// dispose. Linked into every test project that writes CSV files.
+/// </summary>
+internal sealed class TempCsvFolder : IDisposable
 {
+    /// <summary>The CSV source's columns, in the order <see cref="Rows"/> writes them.</summary>
     public const string Header = "symbol,name,date,price,market_cap,volume";
 
-    public CsvFiles()
-    {
-        Folder = Directory.CreateTempSubdirectory("kasparro-csv-").FullName;
-    }
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    public string Folder { get; }
+    public string Path { get; } = Directory.CreateTempSubdirectory("kasparro-csv-").FullName;
 
-    public string PathOf(string name) => Path.Combine(Folder, name);
+    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
 
-    public string Write(string name, string content, DateTime? lastWriteUtc = null)
+    public string Write(string name, string text, DateTime? lastWriteUtc = null) => Write(name, Utf8.GetBytes(text), lastWriteUtc);
+
+    public string Write(string name, byte[] bytes, DateTime? lastWriteUtc = null)
     {
         var path = PathOf(name);
-        File.WriteAllText(path, content, new UTF8Encoding(false));
+        File.WriteAllBytes(path, bytes);
         if (lastWriteUtc is { } time)
         {
             File.SetLastWriteTimeUtc(path, time);
@@ -29,7 +32,7 @@ internal sealed class CsvFiles : IDisposable
         return path;
     }
 
-    public void Append(string name, string content) => File.AppendAllText(PathOf(name), content, new UTF8Encoding(false));
+    public void Append(string name, string text) => File.AppendAllText(PathOf(name), text, Utf8);
 
     /// <summary>Rows for <paramref name="tickers"/> coins over consecutive days: every (ticker, day) is a distinct quote key.</summary>
     public static string Rows(int tickers, int days, int firstDay = 0, decimal priceFactor = 1m)
@@ -52,11 +55,11 @@ internal sealed class CsvFiles : IDisposable
     {
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            Directory.Delete(Path, recursive: true);
         }
         catch (IOException)
         {
-            // A child process may still hold a handle for a moment; the OS cleans temp eventually.
+            // A child process (the CLI under test) may still hold a handle for a moment; the OS cleans temp eventually.
         }
     }
 }

@@ -1,4 +1,6 @@
-namespace Kasparro.Application.Health.GetHealth;
+using Kasparro.Application.Health.GetHealth;
+
+namespace Kasparro.Application.Health.Ports;
 
 /// <summary>Reads what health needs in one short round trip; <c>null</c> when the database cannot be reached.</summary>
 public interface IHealthReader

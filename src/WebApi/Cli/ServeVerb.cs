@@ -2,11 +2,12 @@ using System.Text.Json;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.WebApi.Endpoints;
 using Kasparro.WebApi.Endpoints.V1;
+using Kasparro.WebApi.Hosting;
 using Kasparro.WebApi.Http;
 using Kasparro.WebApi.Observability;
 using Kasparro.WebApi.OpenApi;
 
-namespace Kasparro.WebApi.Hosting;
+namespace Kasparro.WebApi.Cli;
 
 /// <summary><c>serve</c>: migrations, the ETL on start and on schedule, and the HTTP API.</summary>
 public static partial class ServeVerb

@@ -1,4 +1,4 @@
-namespace Kasparro.Application.Common.Exceptions;
+namespace Kasparro.Application.Common.Ports;
 
 /// <summary>
 /// Tells an outage (the database refused or dropped the connection) from a bug. Infrastructure knows the data-access
