@@ -3,9 +3,13 @@
 
 Usage (from the repository root):
 
-    python3 scripts/crosswalk/build_crosswalk.py [--fixtures /work/shared/fixtures] [--out PATH] [--check]
+    python3 scripts/crosswalk/build_crosswalk.py --fixtures DIR [--out PATH] [--check]
 
-Inputs (read-only, see fixtures/SOURCES.md):
+--fixtures DIR (required) names a folder of recorded API listings, laid out as below; the files are only read. The
+repository keeps two of them (tests/IntegrationTests/Sources/Fixtures: the 2023-08-11 CoinPaprika tickers and one
+CoinGecko page); reproducing the seeded crosswalk needs all of them. --out writes elsewhere than the migration;
+--check writes nothing and exits 1 when the migration on disk differs from what the listings give.
+
   coingecko/markets_usd_p1_100_*.json           top-100 /coins/markets pages at several dates (id, symbol, name, market_cap_rank)
   coinpaprika/tickers_usd_2500_2023-08-11.json  /v1/tickers, 2500 items (id, symbol, name, rank)   <- primary
   coinpaprika/coins_90_2024-08.json             /v1/coins, 90 items                               <- secondary
@@ -203,6 +207,8 @@ def sql_string(value: str) -> str:
 
 
 def render(pairs: list[tuple[dict, dict, str]], cg_files: list[str]) -> str:
+    # The header reproduces the applied migration byte for byte (--check compares them, and an applied script is
+    # checksummed), so it keeps the command line that generated it.
     lines = [
         "-- Curated crosswalk: CoinGecko id <-> CoinPaprika id for the coins of the CoinGecko top-100 pages recorded in the",
         "-- fixtures, canonical_key = the CoinGecko id (as in 0002_reference_data.sql, whose pairs repeat here harmlessly).",
@@ -228,8 +234,11 @@ def render(pairs: list[tuple[dict, dict, str]], cg_files: list[str]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fixtures", default="/work/shared/fixtures")
+    usage = __doc__.split("Usage (from the repository root):", 1)[1].split("\nMatching,", 1)[0]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog="Usage (from the repository root):" + usage,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fixtures", required=True, metavar="DIR",
+                        help="folder of recorded listings: coingecko/markets_usd_p1_100_*.json and the coinpaprika/ files above")
     parser.add_argument("--out", default=MIGRATION)
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the file on disk differs")
     args = parser.parse_args()

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Kasparro.Infrastructure.Sources;
 
 /// <summary>
-/// Registers the CoinPaprika and CoinGecko sources from configuration (the README's Configuration section): each as an
+/// Registers the CoinPaprika and CoinGecko sources from configuration (docs/reference/configuration.md): each as an
 /// <see cref="IIngestionSource"/> singleton that takes a fresh typed client from the HTTP client factory per run.
 /// <para>
 /// Keys: <c>COINPAPRIKA_API_KEY</c> (set: the paid base URL and <c>Authorization: &lt;key&gt;</c>),

@@ -13,7 +13,7 @@ internal sealed class HelpWithExitCodes(HelpAction help, IReadOnlyDictionary<Com
     private const string Configuration = """
         Configuration:
           Environment variables (DATABASE_URL, SOURCES, CSV_PATH, ETL_INTERVAL, PORT, LOG_FORMAT, ...), or
-          appsettings.json beside the executable for the same keys; the README's Configuration section lists them all.
+          appsettings.json beside the executable for the same keys; docs/reference/configuration.md lists them all.
         """;
 
     public override bool ClearsParseErrors => true;

@@ -5,7 +5,7 @@ using Kasparro.Domain.Markets;
 
 namespace Kasparro.WebApi.Hosting;
 
-/// <summary>The environment variables of the README's Configuration section (appsettings.json holds the same keys), read and checked once.</summary>
+/// <summary>The host's environment variables (docs/reference/configuration.md; appsettings.json holds the same keys), read and checked once.</summary>
 public sealed record HostSettings(
     IngestionSettings Ingestion,
     TimeSpan EtlInterval,

@@ -36,7 +36,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public PostgresServer Postgres { get; private set; } = null!;
 
-    /// <summary>Configuration for the app on top of the test defaults (keys as in the README's Configuration section).</summary>
+    /// <summary>Configuration for the app on top of the test defaults (keys as in docs/reference/configuration.md).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     /// <summary>Where the server comes from: the shared one, unless a test class needs one it may stop.</summary>

@@ -48,7 +48,7 @@ public sealed record SourceSkipped(string Stream, long Count, string Reason) : S
 /// <summary>A checkpoint reached without a record (an empty file, a rewritten file starting a new generation).</summary>
 public sealed record SourceCheckpoint(string Stream, Checkpoint Checkpoint) : SourceItem(Stream);
 
-/// <summary>The source's payload shape differs from what it expects; see the README's "Schema drift" rule.</summary>
+/// <summary>The source's payload shape differs from what it expects; see the schema drift rule of docs/reference/data-rules.md.</summary>
 public sealed record SourceSchemaDrift(
     string Stream,
     string ExpectedField,

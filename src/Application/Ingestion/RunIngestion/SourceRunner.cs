@@ -396,7 +396,7 @@ public sealed partial class SourceRunner(
 
     /// <summary>
     /// Lands the batch's raw rows in a transaction of their own, on a connection of their own, while the batch's
-    /// identities and quotes are written on others: raw payloads first, as the contract has it, and PostgreSQL parses
+    /// identities and quotes are written on others: raw first (docs/reference/data-rules.md), and PostgreSQL parses
     /// the JSONB on one core while it indexes the quotes on the other. It starts after <paramref name="previous"/> (see
     /// <see cref="Landing"/>). Its commit does not wait for the disk (<see cref="IIngestionStore.BeginLandingAsync"/>):
     /// the batch's own commit, durable and later, makes it durable too. A crash after a landing and before its batch

@@ -40,11 +40,11 @@ internal sealed record DriftResult(IReadOnlyDictionary<ApiField, FieldPlan> Plan
 }
 
 /// <summary>
-/// Compares the first item of a response with what the source expects (the README's "Schema drift" rule). For an expected
-/// property that is missing, the most similar new property of the same object (names normalized and scored as
-/// <see cref="NameSimilarity"/> does) is read in its place when its score reaches the threshold. Otherwise a required
-/// field makes the records that lack it rejected, and an optional one is left empty. New properties alone are
-/// reported and ignored.
+/// Compares the first item of a response with what the source expects (the schema drift rule of
+/// docs/reference/data-rules.md). For an expected property that is missing, the most similar new property of the same
+/// object (names normalized and scored as <see cref="NameSimilarity"/> does) is read in its place when its score
+/// reaches the threshold. Otherwise a required field makes the records that lack it rejected, and an optional one is
+/// left empty. New properties alone are reported and ignored.
 /// </summary>
 internal sealed class SchemaDriftDetector(decimal threshold)
 {

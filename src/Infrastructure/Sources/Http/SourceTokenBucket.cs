@@ -165,7 +165,7 @@ internal sealed class SourceTokenBucket : RateLimiter
                 _failedLeases += cancellationToken.IsCancellationRequested ? 0 : 1;
             }
 
-            // Cancelled by the caller: the caller's exception. Disposed meanwhile: a failed lease, as the contract asks.
+            // Cancelled by the caller: the caller's exception. Disposed meanwhile: a failed lease, as RateLimiter's contract asks.
             cancellationToken.ThrowIfCancellationRequested();
             return Lease.Failed(null);
         }
