@@ -55,6 +55,21 @@ ensure_tools() {
     if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
 }
 
+# Installs the status page's pinned linter (tools/eslint: ESLint with its lockfile) into tools/eslint/node_modules,
+# unless the lockfile installed last time is the one there now. ESLint 10 needs Node.js ^20.19, ^22.13 or 24+.
+ensure_eslint() {
+    local dir="$ROOT/tools/eslint"
+    local stamp="$dir/node_modules/.installed-package-lock.json"
+    if [[ -f $stamp ]] && cmp -s "$stamp" "$dir/package-lock.json"; then return 0; fi
+    ensure_tools node:nodejs npm:npm
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+        process.exit((a === 20 && b >= 19) || (a === 22 && b >= 13) || a >= 24 ? 0 : 1)' \
+        || { warn "ESLint 10 needs Node.js ^20.19, ^22.13 or 24+; found $(node --version)"; return 1; }
+    log "installing the pinned ESLint into tools/eslint/node_modules"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent) >&2 || { warn "npm ci in tools/eslint failed"; return 1; }
+    cp "$dir/package-lock.json" "$stamp"
+}
+
 # Prints the PostgreSQL server bindir (the one holding initdb), or fails.
 find_pg_bindir() {
     local dir

@@ -21,10 +21,12 @@ trx_counter() {
     [[ $counters =~ [[:space:]]$2=\"([0-9]+)\" ]] && echo "${BASH_REMATCH[1]}" || echo 0
 }
 
-# Integration tests start a throwaway PostgreSQL from the machine's binaries (via runuser); the browser test drives
+# Integration tests start a throwaway PostgreSQL from the machine's binaries (via runuser); the browser tests drive
 # Debian's headless Chromium through chromedriver.
 ensure_postgres_binaries
 ensure_tools chromium:chromium chromedriver:chromium-driver
+# The status page's JavaScript is linted by a test; without the linter that test fails and says why.
+ensure_eslint || warn "ESLint is not installed: the status page's lint test will fail"
 ensure_dotnet || { echo "error: the .NET SDK is required" >&2; status=1; summary; }
 
 build_args=(-c Release --nologo)

@@ -6,6 +6,7 @@ using Kasparro.WebApi.Hosting;
 using Kasparro.WebApi.Http;
 using Kasparro.WebApi.Observability;
 using Kasparro.WebApi.OpenApi;
+using Kasparro.WebApi.StatusPage;
 
 namespace Kasparro.WebApi.Cli;
 
@@ -69,6 +70,7 @@ public static partial class ServeVerb
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseStatusPage();
         app.UseRouting();
         app.UseRequestTimeouts();
         app.UseRateLimiter();
