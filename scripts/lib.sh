@@ -354,6 +354,7 @@ wait_for_health() {
 }
 
 print_urls() {
+    echo "Status:    http://127.0.0.1:$PORT/"
     echo "API:       http://127.0.0.1:$PORT/v1"
     echo "Reference: http://127.0.0.1:$PORT/scalar"
     echo "Health:    http://127.0.0.1:$PORT/health"

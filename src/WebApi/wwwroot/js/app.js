@@ -76,5 +76,7 @@ forgetButton.addEventListener("click", () => {
 });
 
 byId("refresh").addEventListener("click", () => loadAll());
+// The charts take their colours from the stylesheet when drawn: draw again when the reader's scheme changes.
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => loadAll());
 
 loadAll();

@@ -3,7 +3,7 @@
 import { ApiError, getJson } from "./api.js";
 import { priceChart, seriesColor, cssColor } from "./charts.js";
 import { compare, median } from "./decimal.js";
-import { byId, el, setState } from "./dom.js";
+import { byId, cell, el, setState } from "./dom.js";
 import * as fmt from "./format.js";
 
 const RANGES = { "24h": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400, all: null };
@@ -92,12 +92,12 @@ function mappings(asset) {
     byId("mappings-body").replaceChildren(...asset.mappings.map((m) => {
         const quote = latest.get(`${m.source}/${m.source_asset_id}`);
         return el("tr", {},
-            el("td", {}, m.source),
-            el("td", {}, el("code", {}, m.source_asset_id)),
-            el("td", {}, m.method),
-            el("td", { className: "num" }, fmt.share(m.confidence)),
-            el("td", { className: "num" }, quote ? fmt.usd(quote.price_usd) : fmt.DASH),
-            el("td", {}, quote ? fmt.time(quote.observed_at) : fmt.DASH));
+            cell("Source", m.source),
+            cell("Source asset id", el("code", {}, m.source_asset_id)),
+            cell("Method", m.method),
+            cell("Confidence", fmt.share(m.confidence), "num"),
+            cell("Latest price", quote ? fmt.usd(quote.price_usd) : fmt.DASH, "num"),
+            cell("Observed", quote ? fmt.time(quote.observed_at) : fmt.DASH));
     }));
     byId("mappings-table").hidden = asset.mappings.length === 0;
 }

@@ -19,6 +19,11 @@ export function el(tag, attributes = {}, ...children) {
     return element;
 }
 
+/** A table cell that carries its column's name, which a phone-width layout shows beside the value. */
+export function cell(label, content, className = undefined) {
+    return el("td", { className, dataset: { label } }, content);
+}
+
 export function byId(id) {
     return document.getElementById(id);
 }

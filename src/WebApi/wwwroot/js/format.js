@@ -10,13 +10,16 @@ const decimalFormats = new Map();
 
 export const DASH = "–";
 
-/** Digits after the decimal point of a plain decimal literal ("87000.5" → 1); exponent forms get the maximum. */
+/**
+ * Significant digits after the decimal point of a plain decimal literal ("87000.50" → 1: a trailing zero tells
+ * nothing); exponent forms get the maximum.
+ */
 function fractionDigits(text) {
     if (/e/i.test(text)) {
         return 20;
     }
     const point = text.indexOf(".");
-    return point < 0 ? 0 : text.length - point - 1;
+    return point < 0 ? 0 : text.replace(/0+$/, "").length - point - 1;
 }
 
 function decimalFormat(options) {
@@ -87,7 +90,8 @@ export function duration(ms) {
         return `${integer.format(minutes)} min ${integer.format(Math.floor(seconds - minutes * 60))} s`;
     }
     const hours = Math.floor(minutes / 60);
-    return `${integer.format(hours)} h ${integer.format(minutes - hours * 60)} min`;
+    const rest = minutes - hours * 60;
+    return rest === 0 ? `${integer.format(hours)} h` : `${integer.format(hours)} h ${integer.format(rest)} min`;
 }
 
 /** An age in seconds as words ("3 hours ago"), in the largest unit that keeps it at one or more. */

@@ -23,6 +23,7 @@ export function pagedTable({ path, limit, body, more, state, row, noun, onError 
             cursor = page.pagination.next_cursor;
             more.hidden = !cursor;
             const shown = body.rows.length;
+            body.closest("table").hidden = shown === 0;
             setState(state, "ready", shown === 0 ? `No ${noun} yet.` : "");
         } catch (error) {
             onError(error, state);

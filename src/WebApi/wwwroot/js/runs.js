@@ -1,6 +1,6 @@
 // The runs table (newest first, older pages by cursor) and a run's details beside the previous run of its source.
 import { getJson } from "./api.js";
-import { byId, definitions, el, setState } from "./dom.js";
+import { byId, cell, definitions, el, setState } from "./dom.js";
 import * as fmt from "./format.js";
 import { pagedTable } from "./pager.js";
 
@@ -17,16 +17,16 @@ function row(run, onOpen) {
     const open = el("button", { type: "button", className: "link", dataset: { runId: run.id } }, fmt.time(run.started_at));
     open.addEventListener("click", () => onOpen(run.id));
     return el("tr", { dataset: { runId: run.id, status: run.status } },
-        el("td", {}, open),
-        el("td", {}, run.source),
-        el("td", {}, run.trigger),
-        el("td", {}, el("span", { className: `badge status-${run.status}` }, run.status)),
-        el("td", { className: "num" }, fmt.duration(run.duration_ms)),
-        el("td", { className: "num" }, fmt.count(run.read)),
-        el("td", { className: "num" }, fmt.count(run.loaded)),
-        el("td", { className: "num" }, fmt.count(run.skipped)),
-        el("td", { className: "num" }, fmt.count(run.rejected)),
-        el("td", { className: "message" }, run.error ?? ""));
+        cell("Started", open, "nowrap"),
+        cell("Source", run.source),
+        cell("Trigger", run.trigger),
+        cell("Status", el("span", { className: `badge status-${run.status}` }, run.status)),
+        cell("Duration", fmt.duration(run.duration_ms), "num"),
+        cell("Read", fmt.count(run.read), "num"),
+        cell("Loaded", fmt.count(run.loaded), "num"),
+        cell("Skipped", fmt.count(run.skipped), "num"),
+        cell("Rejected", fmt.count(run.rejected), "num"),
+        cell("Error", run.error, "message"));
 }
 
 /** The run of the same source that started just before this one, or null; pages back through its source's runs. */

@@ -55,9 +55,10 @@ function sparkFigure(caption, runs, value, metric, anomalies) {
         ? `${caption}: no finished runs`
         : `${caption} over the last ${fmt.count(runs.length)} runs: from ${fmt.count(Math.min(...known))} to ${fmt.count(Math.max(...known))}`
             + (marked.length > 0 ? `; ${fmt.count(marked.length)} anomalous` : "");
-    const plot = el("div", { className: "spark", role: "img", "aria-label": summary });
+    const drawable = known.length > 1;
+    const plot = el("div", { className: "spark", role: "img", "aria-label": summary }, drawable ? null : el("span", { className: "muted" }, "too few runs to draw"));
     const figure = el("figure", { className: "spark-figure" }, el("figcaption", {}, caption), plot);
-    return { figure, draw: () => (times.length > 1 ? sparkline(plot, { times, values, marked }) : null) };
+    return { figure, draw: () => (drawable ? sparkline(plot, { times, values, marked }) : null) };
 }
 
 function card(name, stats, details, context) {

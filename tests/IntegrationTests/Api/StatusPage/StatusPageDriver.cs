@@ -36,14 +36,7 @@ internal sealed class StatusPageDriver(HeadlessChromium browser)
 
     public void Click(string selector) => browser.Driver.FindElement(By.CssSelector(selector)).Click();
 
-    /// <summary>Types into the asset search and submits with the Enter key, as a reader would.</summary>
-    public void Search(string text)
-    {
-        var input = browser.Driver.FindElement(By.Id("asset-input"));
-        input.Clear();
-        input.SendKeys(text + Keys.Enter);
-    }
-
+    /// <summary>Types into an input and submits its form with the Enter key, as a reader would.</summary>
     public void Type(string id, string text)
     {
         var input = browser.Driver.FindElement(By.Id(id));
