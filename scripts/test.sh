@@ -25,6 +25,9 @@ trx_counter() {
 # Debian's headless Chromium through chromedriver.
 ensure_postgres_binaries
 ensure_tools chromium:chromium chromedriver:chromium-driver
+# The checks of the scripts, workflows, manifests and OpenAPI document run shellcheck, yamllint, actionlint, Redocly CLI
+# and kustomize (scripts/tools.sh says where each comes from).
+bash scripts/tools.sh install || { echo "error: the lint tools could not be installed" >&2; status=1; summary; }
 ensure_dotnet || { echo "error: the .NET SDK is required" >&2; status=1; summary; }
 
 build_args=(-c Release --nologo)
