@@ -150,7 +150,11 @@ public sealed partial class KubernetesManifestTests
         example["kind"].Text().ShouldBe("Secret");
         example["stringData"]!.AsObject().ShouldAllBe(p => Placeholder().IsMatch(p.Value.Text()), "every value holds a <placeholder>");
         kustomizations.Length.ShouldBe(2);
-        kustomizations.ShouldAllBe(k => !File.ReadAllText(k).Contains("secret.example", StringComparison.Ordinal));
+        foreach (var kustomization in kustomizations)
+        {
+            Yaml.Parse(await File.ReadAllTextAsync(kustomization))["resources"].Items()
+                .ShouldAllBe(resource => !resource.Text().EndsWith("secret.example.yaml", StringComparison.Ordinal), kustomization);
+        }
     }
 
     [Fact]
