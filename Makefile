@@ -2,7 +2,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test build bench bench-api clean clean-data
+.PHONY: help up down test smoke build bench bench-api clean clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -15,6 +15,9 @@ down: ## Stop what `make up` started; data is kept
 
 test: ## Build, then run unit, architecture and integration tests; ends with "N passed, N failed"
 	@bash scripts/test.sh
+
+smoke: ## Smoke-test a live stack: what `make up` started, or URL=https://... (SMOKE_* settings: scripts/smoke.sh)
+	@bash scripts/smoke.sh $(URL)
 
 build: ## Build the solution (Release)
 	@source scripts/lib.sh && ensure_dotnet

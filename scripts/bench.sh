@@ -27,7 +27,9 @@ BENCH_APP="$BENCH_DIR/app"
 BENCH_LOGS="$BENCH_DIR/logs"
 BENCH_USER=bench
 BENCH_RUN_ID=00000000-0000-4000-8000-00000000b0b0
-PG_SETTINGS=("${PG_SERVER_SETTINGS[@]}" ${BENCH_PG_EXTRA:-})   # what ships (lib.sh), plus experiments
+# What ships (lib.sh), plus experiments: BENCH_PG_EXTRA is a space-separated list of name=value settings.
+read -r -a PG_EXTRA_SETTINGS <<<"${BENCH_PG_EXTRA:-}"
+PG_SETTINGS=("${PG_SERVER_SETTINGS[@]}" "${PG_EXTRA_SETTINGS[@]}")
 
 TARGET_RATIO=1.5      # ours / baseline wall time
 TARGET_RSS_MB=300     # our peak resident memory
@@ -269,7 +271,7 @@ run_api_warm() {
         awk -v lo="$1" -v hi="$2" 'NR >= lo && NR <= hi { print $1 }' <<<"$windows" | sort -n \
             | awk '{ v[NR] = $1 } END { print v[int((NR - 1) / 4) + 1], (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[int(3 * (NR - 1) / 4) + 1] }'
     }
-    local row q
+    local q
     row() { # LABEL WHAT LO HI
         read -r -a q <<<"$(quartiles "$3" "$4")"
         printf '| %s | %s | %s | %s ms | %s–%s ms | %s |\n' "$1" "$2" "$(awk -v n="$3" 'NR == n { print $2 " read, " $3 " loaded, " $4 " skipped" }' <<<"$windows")" \
@@ -371,7 +373,10 @@ report_api() {
     echo
     echo "| run | read | loaded | skipped | after the response | tickers/s after the response | run duration | peak RSS |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    # Set by printf -v "API_<label>" in the API runs above.
+    # shellcheck disable=SC2154
     echo "$API_api_first"
+    # shellcheck disable=SC2154
     echo "$API_api_unchanged"
     echo
     echo "Fresh process, first load: $(thousands "$API_FIRST_TPS") tickers/s after the response: $(pass_miss "$API_FIRST_TPS >= $TARGET_API_TPS")"

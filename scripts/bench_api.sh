@@ -108,7 +108,8 @@ to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if
 
 # pgbench_run LABEL SQL -> "tps p50_ms p99_ms"
 pgbench_run() {
-    local label="$1" sql="$2" dir="$BENCH_LOGS/pgbench-$label"
+    local label="$1" sql="$2"
+    local dir="$BENCH_LOGS/pgbench-$label"
     rm -rf "$dir" && mkdir -p "$dir"
     printf '%s;\n' "$sql" >"$dir/script.sql"
     (cd "$dir" && "$PG_BINDIR/pgbench" -h 127.0.0.1 -p "$BENCH_PORT" -U "$BENCH_USER" -n -M prepared \
@@ -137,11 +138,12 @@ main() {
     DATABASE_URL="$url_db" dotnet "$BENCH_APP/Kasparro.WebApi.dll" migrate >"$BENCH_LOGS/migrate.log" 2>&1 || die "migrate failed"
     load_quotes
 
-    local port
+    local port app_env
     port="$(free_port 18480)"
+    read -r -a app_env <<<"${BENCH_APP_ENV:-}"
     log "starting the API on 127.0.0.1:$port"
     DATABASE_URL="$url_db" PORT="$port" ASPNETCORE_URLS="http://127.0.0.1:$port" ETL_ON_STARTUP=false ETL_INTERVAL=0 \
-        API_RATE_LIMIT=0 LOG_FORMAT=json Logging__LogLevel__Default=Warning env ${BENCH_APP_ENV:-} \
+        API_RATE_LIMIT=0 LOG_FORMAT=json Logging__LogLevel__Default=Warning env "${app_env[@]}" \
         dotnet "$BENCH_APP/Kasparro.WebApi.dll" serve >"$BENCH_LOGS/app.log" 2>&1 &
     APP_PID_BENCH=$!
     local base="http://127.0.0.1:$port"

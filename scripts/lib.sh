@@ -10,6 +10,7 @@ PG_LOG="$DATA_DIR/pg.log"
 APP_DIR="$DATA_DIR/app"
 APP_PID="$DATA_DIR/app.pid"
 APP_LOG="$DATA_DIR/app.log"
+TEST_RESULTS_DIR="$DATA_DIR/test-results"
 
 # The PostgreSQL settings the platform runs with: `make up`'s own cluster, the Docker one (docker-compose.yml
 # repeats them; keep the two lists equal) and the benchmarks' clusters, so the figures are those of what ships.
@@ -228,6 +229,20 @@ load_env() {
         [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]] && value="${BASH_REMATCH[1]}"
         [[ -n ${!key+set} ]] || export "$key=$value"
     done <"$ENV_FILE"
+}
+
+# --- test results --------------------------------------------------------------------------------------------
+
+# trx_counter FILE NAME: one attribute of the <Counters .../> element of a TRX file (0 when absent).
+trx_counter() {
+    local counters
+    counters="$(grep -o '<Counters [^>]*>' "$1" | head -n 1)"
+    [[ $counters =~ [[:space:]]$2=\"([0-9]+)\" ]] && echo "${BASH_REMATCH[1]}" || echo 0
+}
+
+# trx_failed FILE: the tests of a TRX file that did not pass (failed, errored, timed out or aborted).
+trx_failed() {
+    echo $(($(trx_counter "$1" failed) + $(trx_counter "$1" error) + $(trx_counter "$1" timeout) + $(trx_counter "$1" aborted)))
 }
 
 # --- native PostgreSQL cluster under .data/pg --------------------------------------------------

@@ -6,19 +6,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-RESULTS_DIR="$DATA_DIR/test-results"
+RESULTS_DIR="$TEST_RESULTS_DIR"
 passed=0 failed=0 status=0
 
 summary() {
     echo "$passed passed, $failed failed"
     exit "$status"
-}
-
-# Reads one attribute of the <Counters .../> element of a TRX file (0 when absent).
-trx_counter() {
-    local counters
-    counters="$(grep -o '<Counters [^>]*>' "$1" | head -n 1)"
-    [[ $counters =~ [[:space:]]$2=\"([0-9]+)\" ]] && echo "${BASH_REMATCH[1]}" || echo 0
 }
 
 # Integration tests start a throwaway PostgreSQL from the machine's binaries (via runuser); the browser tests drive
@@ -27,6 +20,9 @@ ensure_postgres_binaries
 ensure_tools chromium:chromium chromedriver:chromium-driver
 # The status page's JavaScript is linted by a test; without the linter that test fails and says why.
 ensure_eslint || warn "ESLint is not installed: the status page's lint test will fail"
+# The checks of the scripts, workflows, manifests and OpenAPI document run shellcheck, yamllint, actionlint, Redocly CLI
+# and kustomize (scripts/tools.sh says where each comes from).
+bash scripts/tools.sh install || { echo "error: the lint tools could not be installed" >&2; status=1; summary; }
 ensure_dotnet || { echo "error: the .NET SDK is required" >&2; status=1; summary; }
 
 build_args=(-c Release --nologo)
@@ -70,7 +66,7 @@ for proj in "${projects[@]}"; do
         continue
     fi
     p="$(trx_counter "$trx" passed)"
-    f=$(($(trx_counter "$trx" failed) + $(trx_counter "$trx" error) + $(trx_counter "$trx" timeout) + $(trx_counter "$trx" aborted)))
+    f="$(trx_failed "$trx")"
     passed=$((passed + p)) failed=$((failed + f))
     log "$name: $p passed, $f failed"
     if ((rc != 0 || f > 0)); then

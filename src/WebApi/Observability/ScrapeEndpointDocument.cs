@@ -1,4 +1,5 @@
 using Kasparro.WebApi.Http;
+using Kasparro.WebApi.OpenApi;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -32,8 +33,10 @@ public static class ScrapeEndpointDocument
                     Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
                     Summary = "Prometheus metrics",
                     Description = Description,
+                    Security = [],
                     Responses = new OpenApiResponses
                     {
+                        ["414"] = OpenApiSetup.Problem("414", OpenApiSetup.QueryTooLong),
                         ["200"] = new OpenApiResponse
                         {
                             Description = "The metrics, in the text exposition format 0.0.4.",

@@ -33,8 +33,16 @@ public static class OpenApiSetup
                 + "JSON bodies are snake_case; errors are RFC 9457 problems (`application/problem+json`) with `request_id`, and "
                 + "400s carry `errors` per parameter. Every response has `X-Request-Id`. When the server sets API_KEYS, `/v1` reads "
                 + "need `X-API-Key`; reads are rate limited per key (or client address) with 429 and `Retry-After`.",
+
+            // No licence is granted: the document says so rather than leaving the field out (an SPDX LicenseRef, as 3.1 asks).
+            License = new OpenApiLicense { Name = "Proprietary: all rights reserved", Identifier = "LicenseRef-Proprietary" },
         };
         document.Servers = [new OpenApiServer { Url = "/", Description = "this server" }];
+        foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
+        {
+            tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? string.Empty);
+        }
+
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
@@ -69,6 +77,12 @@ public static class OpenApiSetup
             ? string.Join(", ", versioning.Map(ApiVersionMapping.Explicit).SupportedApiVersions)
             : null;
 
+        if (!isV1)
+        {
+            // Health and metrics answer without a key or token, whatever the server's API_KEYS and ADMIN_TOKEN.
+            operation.Security = [];
+        }
+
         if (isV1 && method == "GET")
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
@@ -94,10 +108,7 @@ public static class OpenApiSetup
             AddProblem(operation, "503", "The database is unreachable, or the request took longer than 10 s.", null);
         }
 
-        if (isV1)
-        {
-            AddProblem(operation, "414", "The query string is longer than 2,048 characters.", null);
-        }
+        AddProblem(operation, "414", QueryTooLong, null);
 
         foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
         {
@@ -133,12 +144,15 @@ public static class OpenApiSetup
 
     private static void AddProblem(OpenApiOperation operation, string status, string description, JsonNode? example)
     {
-        if (operation.Responses!.ContainsKey(status))
+        if (!operation.Responses!.ContainsKey(status))
         {
-            return;
+            operation.Responses[status] = Problem(status, description, example);
         }
+    }
 
-        operation.Responses[status] = new OpenApiResponse
+    /// <summary>A problem response (<c>application/problem+json</c>) with an example body.</summary>
+    internal static OpenApiResponse Problem(string status, string description, JsonNode? example = null) =>
+        new()
         {
             Description = description,
             Content = new Dictionary<string, OpenApiMediaType>
@@ -157,7 +171,6 @@ public static class OpenApiSetup
                 },
             },
         };
-    }
 
     private static JsonObject ValidationExample(string path) => new()
     {
@@ -188,6 +201,18 @@ public static class OpenApiSetup
                 AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
             },
         },
+    };
+
+    /// <summary>The 414 every path can answer (the limit is checked before routing).</summary>
+    internal const string QueryTooLong = "The query string is longer than 2,048 characters.";
+
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Quotes"] = "Normalized quotes from every source: filters, sorting, offset and cursor paging.",
+        ["Assets"] = "Canonical assets: their source mappings, latest quotes, consensus price and price history.",
+        ["Runs"] = "ETL runs: history, comparison, anomalies, and starting a run with the admin token.",
+        ["Operations"] = "Per-source run statistics and freshness, and schema drift seen in the API sources.",
+        ["Health"] = "Readiness (the database and each source's freshness), liveness and Prometheus metrics; no key needed.",
     };
 
     private const string ApiKeyScheme = "ApiKey";
