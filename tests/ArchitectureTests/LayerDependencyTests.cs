@@ -28,7 +28,9 @@ public sealed class LayerDependencyTests
     private static readonly string[] DataPorts =
     [
         "Kasparro.Application.Ingestion.Ports.IIngestionStore",
-        "Kasparro.Application.Ingestion.Ports.IIngestionBatch",
+        "Kasparro.Application.Ingestion.Ports.IBatchStore",
+        "Kasparro.Application.Ingestion.Ports.IBatchSink",
+        "Kasparro.Application.Ingestion.Ports.IIdentityStore",
         "Kasparro.Application.Ingestion.Ports.IIngestionSource",
         "Kasparro.Application.Ingestion.Ports.ISourceRunLock",
         "Kasparro.Application.Health.GetHealth.IHealthReader",
