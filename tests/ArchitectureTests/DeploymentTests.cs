@@ -8,8 +8,8 @@ public sealed partial class DeploymentTests
     [Fact]
     public void PostgresSettings_AreTheSameNativelyAndInDocker()
     {
-        var lib = File.ReadAllText(Path.Combine(RepositoryRoot, "scripts", "lib.sh"));
-        var compose = File.ReadAllText(Path.Combine(RepositoryRoot, "docker-compose.yml"));
+        var lib = File.ReadAllText(Path.Combine(Repository.Root, "scripts", "lib.sh"));
+        var compose = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.yml"));
 
         var native = NativeSettings().Match(lib);
         native.Success.ShouldBeTrue("scripts/lib.sh declares PG_SERVER_SETTINGS=(...)");
@@ -32,18 +32,4 @@ public sealed partial class DeploymentTests
 
     [GeneratedRegex(@"""(?<word>[^""]*)""")]
     private static partial Regex QuotedWord();
-
-    private static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Kasparro.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("Kasparro.sln not found above the tests");
-        }
-    }
 }
