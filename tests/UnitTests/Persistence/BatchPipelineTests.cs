@@ -55,10 +55,11 @@ public sealed class BatchPipelineTests
         await using var pipeline = Pipeline();
 
         await pipeline.WriteAsync(Batch("A", "a", "x"), CancellationToken.None);
-
-        _steps.Events.ShouldBe(["landing A", "written A"], "its quotes are written while its raw rows land");
+        var whileHeld = _steps.Events;
         landing.SetResult();
         await pipeline.FlushAsync(CancellationToken.None);
+
+        whileHeld.ShouldBe(["landing A", "written A"], "its quotes are written while its raw rows land");
         _steps.Events.ShouldBe(["landing A", "written A", "landed A", "committed A"]);
     }
 
@@ -70,12 +71,13 @@ public sealed class BatchPipelineTests
         await pipeline.WriteAsync(Batch("A", "a", "x"), CancellationToken.None);
 
         var handingOver = pipeline.WriteAsync(Batch("B", "b", "y"), CancellationToken.None);
-
-        _steps.Events.ShouldBe(["landing A", "landed A", "written A", "landing B", "landed B", "written B"], "the second batch is written while the first commits");
-        handingOver.IsCompleted.ShouldBeFalse("a third batch waits until the first is stored");
+        var (whileHeld, handedOverWhileHeld) = (_steps.Events, handingOver.IsCompleted);
         firstCommit.SetResult();
         await handingOver;
         await pipeline.FlushAsync(CancellationToken.None);
+
+        whileHeld.ShouldBe(["landing A", "landed A", "written A", "landing B", "landed B", "written B"], "the second batch is written while the first commits");
+        handedOverWhileHeld.ShouldBeFalse("a third batch waits until the first is stored");
         _steps.Events.Where(e => e.StartsWith("committed", StringComparison.Ordinal)).ShouldBe(["committed A", "committed B"]);
     }
 
@@ -87,13 +89,49 @@ public sealed class BatchPipelineTests
         await pipeline.WriteAsync(Batch("A", "a", "x", "shared"), CancellationToken.None);
 
         var handingOver = pipeline.WriteAsync(Batch("B", "b", "shared"), CancellationToken.None);
-
-        _steps.Events.ShouldNotContain("written B", "its rows would wait on the earlier batch's row locks");
-        _steps.Events.ShouldContain("landed B", "its raw rows share nothing and land meanwhile");
+        var whileHeld = _steps.Events;
         firstCommit.SetResult();
         await handingOver;
         await pipeline.FlushAsync(CancellationToken.None);
+
+        whileHeld.ShouldNotContain("written B", "its rows would wait on the earlier batch's uncommitted key");
+        whileHeld.ShouldContain("landed B", "its raw rows share nothing and land meanwhile");
         _steps.Events.IndexOf("written B").ShouldBeGreaterThan(_steps.Events.IndexOf("committed A"));
+    }
+
+    [Fact]
+    public async Task Write_WhenBatchesRejectTheSameContent_WritesTheLaterOneOnlyOnceTheEarlierIsStored()
+    {
+        var firstCommit = Hold(_steps.HeldCommits, "A");
+        await using var pipeline = Pipeline();
+        await pipeline.WriteAsync(Rejecting("A", "bad row"), CancellationToken.None);
+
+        var handingOver = pipeline.WriteAsync(Rejecting("B", "bad row"), CancellationToken.None);
+        var whileHeld = _steps.Events;
+        firstCommit.SetResult();
+        await handingOver;
+        await pipeline.FlushAsync(CancellationToken.None);
+
+        whileHeld.ShouldNotContain("written B", "its rejection would wait on the earlier batch's uncommitted one");
+        _steps.Events.IndexOf("written B").ShouldBeGreaterThan(_steps.Events.IndexOf("committed A"));
+    }
+
+    [Fact]
+    public async Task Write_WhenBatchesRejectDifferentContents_OverlapsThem()
+    {
+        var firstCommit = Hold(_steps.HeldCommits, "A");
+        await using var pipeline = Pipeline();
+        await pipeline.WriteAsync(Rejecting("A", "bad row"), CancellationToken.None);
+
+        var handingOver = pipeline.WriteAsync(Rejecting("B", "another bad row"), CancellationToken.None);
+        var (whileHeld, handedOverWhileHeld) = (_steps.Events, handingOver.IsCompleted);
+        firstCommit.SetResult();
+        await handingOver;
+        await pipeline.FlushAsync(CancellationToken.None);
+
+        whileHeld.ShouldContain("written B", "rejections of other contents hold no key the earlier batch inserts");
+        handedOverWhileHeld.ShouldBeFalse();
+        _steps.Events.Where(e => e.StartsWith("committed", StringComparison.Ordinal)).ShouldBe(["committed A", "committed B"]);
     }
 
     [Fact]
@@ -104,11 +142,12 @@ public sealed class BatchPipelineTests
         await pipeline.WriteAsync(Batch("A", "same content", "x"), CancellationToken.None);
 
         var handingOver = pipeline.WriteAsync(Batch("B", "same content", "y"), CancellationToken.None);
-
-        _steps.Events.ShouldNotContain("landing B", "two landings of the same content keys could each wait on the other");
+        var whileHeld = _steps.Events;
         firstLanding.SetResult();
         await handingOver;
         await pipeline.FlushAsync(CancellationToken.None);
+
+        whileHeld.ShouldNotContain("landing B", "two landings of the same content keys could each wait on the other");
         _steps.Events.IndexOf("landing B").ShouldBeGreaterThan(_steps.Events.IndexOf("landed A"));
     }
 

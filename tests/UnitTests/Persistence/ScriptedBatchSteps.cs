@@ -51,8 +51,7 @@ internal sealed class ScriptedBatchSteps : IBatchSteps
     /// <summary>A batch of CSV records: one raw record per content (its reference the label's part), one quote per id.</summary>
     public static ResolvedBatch Batch(string[] references, string[] contents, params string[] quoteIds)
     {
-        var raw = references.Zip(contents, (reference, content) =>
-            new RawRecord(reference, null, new RawPayload(content, null, SHA256.HashData(Encoding.UTF8.GetBytes(content)), DateTimeOffset.UnixEpoch)));
+        var raw = references.Zip(contents, (reference, content) => new RawRecord(reference, null, Payload(content)));
         var quotes = quoteIds.Select(id => new Quote(
             Guid.Empty, Ticker.FromStored("BTC"), null, new Kasparro.Domain.Assets.SourceKey(SourceNames.Csv, id), 1m, null, null, null,
             DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
@@ -61,6 +60,13 @@ internal sealed class ScriptedBatchSteps : IBatchSteps
 
     /// <summary>A batch labelled <paramref name="label"/>, one record of content <paramref name="content"/>.</summary>
     public static ResolvedBatch Batch(string label, string content, params string[] quoteIds) => Batch([label], [content], quoteIds);
+
+    /// <summary>A batch labelled <paramref name="label"/> whose one record, of content <paramref name="content"/>, is rejected.</summary>
+    public static ResolvedBatch Rejecting(string label, string content) =>
+        Batch([label], [content]) with { Rejections = [new Rejection(label, null, Payload(content), ["price is missing"])] };
+
+    private static RawPayload Payload(string content) =>
+        new(content, null, SHA256.HashData(Encoding.UTF8.GetBytes(content)), DateTimeOffset.UnixEpoch);
 
     public async Task LandAsync(IReadOnlyList<RawRecord> raw, CancellationToken cancellationToken)
     {

@@ -1,14 +1,13 @@
 using System.Buffers.Binary;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Ingestion;
-using Kasparro.Domain.Quotes;
 
 namespace Kasparro.Infrastructure.Persistence.Ingestion;
 
 /// <summary>
 /// The concurrency plan of one run's batches (docs/write-path.md): two batches written at once, each on a connection
 /// of its own, with its raw records landing on a third; a batch commits only after its landing and the batch before
-/// it. Batches that share a quote key are not overlapped, nor are landings that share content.
+/// it. Batches that share a quote key or a rejected content are not overlapped, nor are landings that share content.
 /// </summary>
 internal sealed class BatchPipeline(IBatchSteps steps, Action<RunCounts> stored) : IBatchSink
 {
@@ -21,10 +20,12 @@ internal sealed class BatchPipeline(IBatchSteps steps, Action<RunCounts> stored)
         var landing = Landing.After(_lastLanding, batch.Raw, previous => LandAsync(batch.Raw, previous, cancellationToken));
         _lastLanding = landing;
 
-        var keys = InFlight.KeysOf(batch.Quotes);
-        if (_inFlight is { } sharing && sharing.Keys.Overlaps(keys))
+        var keys = UniqueKeys.Of(batch);
+        if (_inFlight is { } sharing && sharing.Shares(keys))
         {
-            // The same row in both batches: the later one would wait on the earlier one's row lock, so it starts after it.
+            // The same unique key in both batches: had the later one inserted it first, the earlier one would wait for
+            // the later one's commit, which waits for the earlier one's (a deadlock the server cannot see). So the later
+            // one starts once the earlier one is stored.
             await sharing.Stored;
             _inFlight = null;
         }
@@ -85,18 +86,24 @@ internal sealed class BatchPipeline(IBatchSteps steps, Action<RunCounts> stored)
         stored(counts);
     }
 
-    /// <summary>A batch being stored: the quote keys whose rows it may lock (raw records land apart), and its commit.</summary>
-    private sealed record InFlight(HashSet<QuoteKey> Keys, Task Stored)
+    /// <summary>A batch being stored: the unique keys it may hold uncommitted until it commits, and its commit.</summary>
+    private sealed record InFlight(UniqueKeys Keys, Task Stored)
     {
-        public static HashSet<QuoteKey> KeysOf(IReadOnlyList<Quote> quotes)
+        public bool Shares(UniqueKeys keys) => Keys.Quotes.Overlaps(keys.Quotes) || Keys.Rejected.Overlaps(keys.Rejected);
+    }
+
+    /// <summary>The unique keys a batch's transaction inserts: its quote keys and the contents it rejects (raw records land apart).</summary>
+    private sealed record UniqueKeys(HashSet<QuoteKey> Quotes, HashSet<ContentKey> Rejected)
+    {
+        public static UniqueKeys Of(ResolvedBatch batch)
         {
-            var keys = new HashSet<QuoteKey>(quotes.Count);
-            foreach (var quote in quotes)
+            var quotes = new HashSet<QuoteKey>(batch.Quotes.Count);
+            foreach (var quote in batch.Quotes)
             {
-                keys.Add(new QuoteKey(quote.Key.SourceAssetId, quote.ObservedAt.UtcTicks));
+                quotes.Add(new QuoteKey(quote.Key.SourceAssetId, quote.ObservedAt.UtcTicks));
             }
 
-            return keys;
+            return new UniqueKeys(quotes, ContentKey.Set(batch.Rejections.Select(r => r.Payload)));
         }
     }
 
@@ -112,12 +119,7 @@ internal sealed class BatchPipeline(IBatchSteps steps, Action<RunCounts> stored)
     {
         public static Landing After(Landing? last, IReadOnlyList<RawRecord> raw, Func<Task, Task> land)
         {
-            var keys = new HashSet<ContentKey>(raw.Count);
-            foreach (var record in raw)
-            {
-                keys.Add(ContentKey.Of(record.Payload.ContentHash.Span));
-            }
-
+            var keys = ContentKey.Set(raw.Select(r => r.Payload));
             var previous = last is null ? Task.CompletedTask : last.Keys.Overlaps(keys) ? last.Done : last.Before;
             return new Landing(keys, land(previous), last?.Done ?? Task.CompletedTask);
         }
@@ -126,6 +128,17 @@ internal sealed class BatchPipeline(IBatchSteps steps, Action<RunCounts> stored)
     /// <summary>A content hash's first 16 bytes (a shorter hash whole, as text): equal contents have equal keys.</summary>
     private readonly record struct ContentKey(long A, long B, string? Short)
     {
+        public static HashSet<ContentKey> Set(IEnumerable<RawPayload> payloads)
+        {
+            var keys = new HashSet<ContentKey>();
+            foreach (var payload in payloads)
+            {
+                keys.Add(Of(payload.ContentHash.Span));
+            }
+
+            return keys;
+        }
+
         public static ContentKey Of(ReadOnlySpan<byte> hash) =>
             hash.Length >= 16
                 ? new ContentKey(BinaryPrimitives.ReadInt64LittleEndian(hash), BinaryPrimitives.ReadInt64LittleEndian(hash[8..]), null)
