@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IFailureClassifier, NoFailureClassifier>();
         services.TryAddSingleton<IBackgroundRuns, NoBackgroundRuns>();
         services.TryAddSingleton<IdentityCache>();
+        services.TryAddSingleton<BatchIdentities>();
         services.AddScoped<SourceRunner>();
         return services;
     }

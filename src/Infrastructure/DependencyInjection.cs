@@ -10,6 +10,7 @@ using Kasparro.Application.SchemaDrift.Ports;
 using Kasparro.Application.Stats.Ports;
 using Kasparro.Infrastructure.Health;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Persistence.Ingestion;
 using Kasparro.Infrastructure.Queries;
 using Kasparro.Infrastructure.Queries.Assets;
 using Kasparro.Infrastructure.Queries.Metrics;
@@ -34,7 +35,7 @@ public static partial class DependencyInjection
 {
     /// <summary>
     /// PostgreSQL (one data source, created when first needed from <c>DATABASE_URL</c>), the migrator, the ingestion
-    /// store and run lock, the read side (a pooled <see cref="KasparroDbContext"/> factory and the row-to-response mappings), health, and the sources.
+    /// stores (runs, identities, batches) and run lock, the read side (a pooled <see cref="KasparroDbContext"/> factory and the row-to-response mappings), health, and the sources.
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -62,6 +63,8 @@ public static partial class DependencyInjection
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<ISchemaMigrator>(provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddSingleton<IIngestionStore, PostgresIngestionStore>();
+        services.AddSingleton<IIdentityStore, PostgresIdentityStore>();
+        services.AddSingleton<IBatchStore, PostgresBatchStore>();
         services.AddSingleton<ISourceRunLock, PostgresSourceRunLock>();
         services.AddSingleton<IHealthReader, PostgresHealthReader>();
         services.AddSingleton<IQuoteReader, QuoteReader>();

@@ -8,8 +8,8 @@ public sealed partial class DeploymentTests
     [Fact]
     public void PostgresSettings_AreTheSameNativelyAndInDocker()
     {
-        var lib = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "scripts", "lib.sh"));
-        var compose = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docker-compose.yml"));
+        var lib = File.ReadAllText(Path.Combine(Repository.Root, "scripts", "lib.sh"));
+        var compose = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.yml"));
 
         var native = NativeSettings().Match(lib);
         native.Success.ShouldBeTrue("scripts/lib.sh declares PG_SERVER_SETTINGS=(...)");

@@ -11,7 +11,7 @@ public sealed record IngestionSettings
 
     public IReadOnlyList<string> EnabledSources { get; init; } = SourceNames.All;
 
-    /// <summary>Records per committed batch: each batch and its checkpoint commit in one transaction.</summary>
+    /// <summary>Records per batch: each batch is stored with its checkpoint, whole or not at all.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
     public decimal NameSimilarityThreshold { get; init; } = IdentityResolver.DefaultNameThreshold;

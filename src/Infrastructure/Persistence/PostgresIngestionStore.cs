@@ -1,18 +1,16 @@
-using System.Data;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Ingestion;
 using Kasparro.Domain.Markets;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Kasparro.Infrastructure.Persistence;
 
 /// <summary>
 /// <see cref="IIngestionStore"/> on PostgreSQL with plain Npgsql rather than EF Core: every method is one short
-/// statement on a row the ingestion owns, the batch path shares its connection and transaction with binary COPY, and
-/// there is nothing to track. EF Core (<see cref="KasparroDbContext"/>) serves the read side.
+/// statement on a row the ingestion owns, and there is nothing to track. EF Core (<see cref="KasparroDbContext"/>)
+/// serves the read side.
 /// </summary>
-public sealed class PostgresIngestionStore(PostgresDatabase database, ILogger<PostgresIngestionStore> logger) : IIngestionStore
+public sealed class PostgresIngestionStore(PostgresDatabase database) : IIngestionStore
 {
     public const string AbandonedMessage = "abandoned: the process running it stopped before it finished";
 
@@ -103,33 +101,6 @@ public sealed class PostgresIngestionStore(PostgresDatabase database, ILogger<Po
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
             throw new InvalidOperationException($"Run {run.Id} of {run.Source} is not stored: add it before saving its outcome");
-        }
-    }
-
-    public Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken) => BeginAsync(durable: true, cancellationToken);
-
-    public Task<IIngestionBatch> BeginLandingAsync(CancellationToken cancellationToken) => BeginAsync(durable: false, cancellationToken);
-
-    private async Task<IIngestionBatch> BeginAsync(bool durable, CancellationToken cancellationToken)
-    {
-        var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            if (!durable)
-            {
-                // For this transaction only: its commit returns without waiting for the WAL flush. The next synchronous
-                // commit (the batch's own) flushes the WAL up to itself, this commit included.
-                await using var relax = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction);
-                await relax.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            return new PostgresIngestionBatch(connection, transaction, logger);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
         }
     }
 

@@ -107,7 +107,7 @@ public sealed partial class KubernetesManifestTests
     public async Task Secrets_ComeOnlyFromSecretKeyRefs_AndNoneIsRendered(string kustomization)
     {
         var objects = await KubernetesManifests.RenderAsync(kustomization);
-        var exampleKeys = Yaml.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "deploy/kubernetes/secret.example.yaml")))["stringData"]!
+        var exampleKeys = Yaml.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy/kubernetes/secret.example.yaml")))["stringData"]!
             .AsObject().Select(p => p.Key).ToHashSet();
 
         objects.OfKind("Secret").ShouldBeEmpty("no Secret is part of a kustomization");
@@ -144,8 +144,8 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public async Task SecretExample_HoldsPlaceholdersOnly_AndNoKustomizationIncludesIt()
     {
-        var example = Yaml.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "deploy/kubernetes/secret.example.yaml")));
-        var kustomizations = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "deploy/kubernetes"), "kustomization.yaml", SearchOption.AllDirectories);
+        var example = Yaml.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy/kubernetes/secret.example.yaml")));
+        var kustomizations = Directory.GetFiles(Path.Combine(Repository.Root, "deploy/kubernetes"), "kustomization.yaml", SearchOption.AllDirectories);
 
         example["kind"].Text().ShouldBe("Secret");
         example["stringData"]!.AsObject().ShouldAllBe(p => Placeholder().IsMatch(p.Value.Text()), "every value holds a <placeholder>");

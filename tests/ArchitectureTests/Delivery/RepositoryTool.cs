@@ -16,7 +16,7 @@ internal static class RepositoryTool
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot.Path,
+            WorkingDirectory = Repository.Root,
         };
         foreach (var argument in (string[])["scripts/tools.sh", "run", tool, .. arguments])
         {

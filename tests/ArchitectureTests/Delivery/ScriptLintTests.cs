@@ -8,8 +8,8 @@ public sealed class ScriptLintTests
     [Fact]
     public async Task EveryShellScript_PassesShellcheck()
     {
-        var scripts = Directory.EnumerateFiles(RepositoryRoot.Path, "*.sh", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(RepositoryRoot.Path, path))
+        var scripts = Directory.EnumerateFiles(Repository.Root, "*.sh", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Repository.Root, path))
             .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(Skipped.Contains))
             .Order(StringComparer.Ordinal)
             .ToArray();

@@ -18,7 +18,7 @@ public sealed class WorkflowLintTests
     [Fact]
     public async Task Workflows_PassActionlint()
     {
-        var workflows = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, ".github", "workflows"), "*.yml");
+        var workflows = Directory.GetFiles(Path.Combine(Repository.Root, ".github", "workflows"), "*.yml");
 
         var result = await RepositoryTool.RunAsync("actionlint", ".github/workflows/*.yml");
 

@@ -5,7 +5,7 @@ namespace Kasparro.ArchitectureTests.Delivery;
 /// <summary>The repository's GitHub files, read as data.</summary>
 internal static class Workflows
 {
-    public static string PathOf(string name) => Path.Combine(RepositoryRoot.Path, ".github", name);
+    public static string PathOf(string name) => Path.Combine(Repository.Root, ".github", name);
 
     public static string Text(string name) => File.ReadAllText(PathOf(name));
 

@@ -10,7 +10,7 @@ public sealed class DocumentationLinkTests
     [Fact]
     public void RepositoryMarkdown_LinksOnlyToFilesAndSectionsThatExist()
     {
-        var check = new MarkdownLinkCheck(RepositoryRoot.Path);
+        var check = new MarkdownLinkCheck(Repository.Root);
 
         var files = check.MarkdownFiles();
         var (links, broken) = check.Run();

@@ -1,6 +1,5 @@
 using Kasparro.Infrastructure.Persistence;
 using Kasparro.IntegrationTests.Fixtures;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using static Kasparro.IntegrationTests.Persistence.TestData;
 
@@ -8,11 +7,11 @@ namespace Kasparro.IntegrationTests.Persistence;
 
 /// <summary>
 /// quotes.asset_id always names a stored asset (migration 0006 checks it per statement instead of by a foreign key):
-/// through the batch writer's COPY and upsert, and against deletes, truncation and id changes of assets.
+/// through the batch's COPY and upsert, and against deletes, truncation and id changes of assets.
 /// </summary>
 public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
-    private readonly PostgresIngestionStore _store = new(db.Database, NullLogger<PostgresIngestionStore>.Instance);
+    private readonly PostgresIngestionStore _store = new(db.Database);
 
     [Fact]
     public async Task Copy_WhenAQuoteNamesNoStoredAsset_FailsTheBatchAndWritesNothing()
@@ -20,9 +19,9 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
         var run = await _store.StartRunAsync();
         var stored = Asset("REFA", "Ref A");
         var ghost = Asset("REFG", "Ref Ghost");
-        await _store.WriteFreshAsync(Write(run, assets: [stored], mappings: [Mapping(stored, "refa")]));
+        await db.Database.StoreIdentitiesAsync([stored], [Mapping(stored, "refa")]);
 
-        var failure = await Should.ThrowAsync<PostgresException>(() => _store.WriteFreshAsync(Write(run, quotes: [Quote(stored, "refa"), Quote(ghost, "refg")])));
+        var failure = await Should.ThrowAsync<PostgresException>(() => db.Database.StoreBatchAsync(run, Batch(quotes: [Quote(stored, "refa"), Quote(ghost, "refg")])));
 
         failure.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
         failure.MessageText.ShouldContain(ghost.Id.ToString());
@@ -34,12 +33,13 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     {
         var run = await _store.StartRunAsync();
         var stored = Asset("REFU", "Ref U");
-        await _store.WriteFreshAsync(Write(run, assets: [stored], mappings: [Mapping(stored, "refu")], quotes: [Quote(stored, "refu", price: 1m)]));
+        await db.Database.StoreIdentitiesAsync([stored], [Mapping(stored, "refu")]);
+        await db.Database.StoreBatchAsync(run, Batch(quotes: [Quote(stored, "refu", price: 1m)]));
         var ghost = Asset("REFU", "Ref U");
 
         // The same key, newer and different: the upsert path, which would point the stored row at the ghost.
         var moved = Quote(ghost, "refu", price: 2m, sourceUpdatedAt: T0.AddHours(1));
-        var failure = await Should.ThrowAsync<PostgresException>(() => _store.WriteFreshAsync(Write(run, quotes: [moved])));
+        var failure = await Should.ThrowAsync<PostgresException>(() => db.Database.StoreBatchAsync(run, Batch(quotes: [moved])));
 
         failure.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
         (await db.ScalarAsync<Guid>("SELECT asset_id FROM quotes WHERE source_asset_id = 'refu'")).ShouldBe(stored.Id);
@@ -51,7 +51,8 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
         var run = await _store.StartRunAsync();
         var quoted = Asset("REFD", "Ref D");
         var unquoted = Asset("REFN", "Ref N");
-        await _store.WriteFreshAsync(Write(run, assets: [quoted, unquoted], quotes: [Quote(quoted, "refd")]));
+        await db.Database.StoreIdentitiesAsync([quoted, unquoted]);
+        await db.Database.StoreBatchAsync(run, Batch(quotes: [Quote(quoted, "refd")]));
 
         var failure = await Should.ThrowAsync<PostgresException>(() => db.ExecuteAsync("DELETE FROM assets WHERE id = ANY($1)", new[] { quoted.Id, unquoted.Id }));
         var deleted = await db.ExecuteAsync("DELETE FROM assets WHERE id = $1", unquoted.Id);
@@ -65,9 +66,8 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     [Fact]
     public async Task IdChange_OfAnAsset_IsRefused()
     {
-        var run = await _store.StartRunAsync();
         var asset = Asset("REFI", "Ref I");
-        await _store.WriteFreshAsync(Write(run, assets: [asset]));
+        await db.Database.StoreIdentitiesAsync([asset]);
 
         var failure = await Should.ThrowAsync<PostgresException>(() => db.ExecuteAsync("UPDATE assets SET id = gen_random_uuid() WHERE id = $1", asset.Id));
 
@@ -79,7 +79,8 @@ public sealed class AssetReferenceTests(DatabaseFixture db) : IClassFixture<Data
     {
         var run = await _store.StartRunAsync();
         var asset = Asset("REFT", "Ref T");
-        await _store.WriteFreshAsync(Write(run, assets: [asset], quotes: [Quote(asset, "reft")]));
+        await db.Database.StoreIdentitiesAsync([asset]);
+        await db.Database.StoreBatchAsync(run, Batch(quotes: [Quote(asset, "reft")]));
 
         var failure = await Should.ThrowAsync<PostgresException>(() => db.ExecuteAsync("TRUNCATE assets CASCADE"));
 

@@ -2,7 +2,6 @@ using Kasparro.Domain.Ingestion;
 using Kasparro.Domain.Markets;
 using Kasparro.Infrastructure.Persistence;
 using Kasparro.IntegrationTests.Fixtures;
-using Microsoft.Extensions.Logging.Abstractions;
 using static Kasparro.IntegrationTests.Persistence.TestData;
 
 namespace Kasparro.IntegrationTests.Persistence;
@@ -10,7 +9,7 @@ namespace Kasparro.IntegrationTests.Persistence;
 /// <summary>Runs, checkpoints and aliases. Each test uses a source name of its own: runs are kept per source.</summary>
 public sealed class IngestionStoreTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
-    private readonly PostgresIngestionStore _store = new(db.Database, NullLogger<PostgresIngestionStore>.Instance);
+    private readonly PostgresIngestionStore _store = new(db.Database);
 
     [Fact]
     public async Task FindRunningRun_ReturnsTheNewestRunningRunOfTheSource()
@@ -95,12 +94,7 @@ public sealed class IngestionStoreTests(DatabaseFixture db) : IClassFixture<Data
     {
         var run = Run(SourceNames.CoinPaprika, T0);
         await _store.AddRunAsync(run, CancellationToken.None);
-        await using (var batch = await _store.BeginBatchAsync(CancellationToken.None))
-        {
-            await batch.WriteAsync(
-                Write(run, checkpoints: [Checkpoint("tickers", 3, 42, SourceNames.CoinPaprika, """{"cursor":"abc"}""")]), CancellationToken.None);
-            await batch.CommitAsync(CancellationToken.None);
-        }
+        await db.Database.StoreBatchAsync(run, Batch(checkpoints: [Checkpoint("tickers", 3, 42, SourceNames.CoinPaprika, """{"cursor":"abc"}""")]));
 
         var checkpoints = await _store.GetCheckpointsAsync(SourceNames.CoinPaprika, CancellationToken.None);
 

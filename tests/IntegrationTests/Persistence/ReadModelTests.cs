@@ -6,7 +6,6 @@ using Kasparro.IntegrationTests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using static Kasparro.IntegrationTests.Persistence.TestData;
 
 namespace Kasparro.IntegrationTests.Persistence;
@@ -17,22 +16,16 @@ public sealed class ReadModelTests(DatabaseFixture db) : IClassFixture<DatabaseF
     [Fact]
     public async Task ReadModels_AfterABatch_ReadEveryTableThroughTheRegisteredContext()
     {
-        var store = new PostgresIngestionStore(db.Database, NullLogger<PostgresIngestionStore>.Instance);
+        var store = new PostgresIngestionStore(db.Database);
         var run = Run(SourceNames.Csv, T0);
         await store.AddRunAsync(run, CancellationToken.None);
         var asset = Asset("READ", "Read Coin", 123.45m);
         var quote = Quote(asset, "read", price: 0.000000012345678m, observedAt: T0.AddDays(1), marketCap: 999_999_999_999.123456789m)
             with { Volume24hUsd = 12.5m, PercentChange24h = -3.25m };
-        await using (var batch = await store.BeginBatchAsync(CancellationToken.None))
-        {
-            await batch.LoadIdentityAsync([quote.Key], ["READ"], CancellationToken.None);
-            await batch.WriteAsync(
-                Write(run, raw: [Raw("""{"symbol":"READ"}""")], assets: [asset], mappings: [Mapping(asset, "read", method: MappingMethod.SymbolAndName, confidence: 0.95m)],
-                    quotes: [quote], rejections: [Rejection("""{"symbol":"READ","price":""}""", "price is missing")],
-                    drift: [new("read.csv", "price", "cost", 0.5m, "rejected", "no price column")], checkpoints: [Checkpoint("read.csv", 0, 100)]),
-                CancellationToken.None);
-            await batch.CommitAsync(CancellationToken.None);
-        }
+        await db.Database.StoreIdentitiesAsync([asset], [Mapping(asset, "read", method: MappingMethod.SymbolAndName, confidence: 0.95m)]);
+        await db.Database.StoreBatchAsync(run, Batch(
+            raw: [Raw("""{"symbol":"READ"}""")], quotes: [quote], rejections: [Rejection("""{"symbol":"READ","price":""}""", "price is missing")],
+            drift: [new("read.csv", "price", "cost", 0.5m, "rejected", "no price column")], checkpoints: [Checkpoint("read.csv", 0, 100)]));
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("DATABASE_URL", db.ConnectionString)]).Build();
         await using var services = new ServiceCollection().AddLogging().AddInfrastructure(configuration).BuildServiceProvider();

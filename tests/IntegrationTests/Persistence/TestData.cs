@@ -6,10 +6,12 @@ using Kasparro.Domain.Ingestion;
 using Kasparro.Domain.Markets;
 using Kasparro.Domain.Quotes;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Persistence.Ingestion;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kasparro.IntegrationTests.Persistence;
 
-/// <summary>Small builders for what a batch writes; every parameter has a sensible default.</summary>
+/// <summary>Small builders for what a batch stores, and the way tests store it; every parameter has a sensible default.</summary>
 internal static class TestData
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -47,16 +49,20 @@ internal static class TestData
     public static Checkpoint Checkpoint(string stream, long generation, long position, string source = SourceNames.Csv, string state = "{}") =>
         new(source, stream, generation, position, position / 10, state);
 
-    public static BatchWrite Write(
-        IngestionRun run,
+    /// <summary>A resolved batch; it read its raw records, or its quotes and rejections when it has more of those.</summary>
+    public static ResolvedBatch Batch(
         IReadOnlyList<RawRecord>? raw = null,
-        IReadOnlyList<Asset>? assets = null,
-        IReadOnlyList<AssetSourceMapping>? mappings = null,
         IReadOnlyList<Quote>? quotes = null,
         IReadOnlyList<Rejection>? rejections = null,
         IReadOnlyList<SourceSchemaDrift>? drift = null,
-        IReadOnlyList<Checkpoint>? checkpoints = null) =>
-        new(run.Source, run.Id, DateTimeOffset.UtcNow, raw ?? [], assets ?? [], mappings ?? [], quotes ?? [], rejections ?? [], drift ?? [], checkpoints ?? []);
+        IReadOnlyList<Checkpoint>? checkpoints = null,
+        long? read = null)
+    {
+        raw ??= [];
+        quotes ??= [];
+        rejections ??= [];
+        return new(raw, quotes, rejections, drift ?? [], checkpoints ?? [], read ?? Math.Max(raw.Count, quotes.Count + rejections.Count));
+    }
 
     /// <summary>Opens a run in the store (batches refer to it).</summary>
     public static async Task<IngestionRun> StartRunAsync(this PostgresIngestionStore store, string source = SourceNames.Csv)
@@ -66,12 +72,31 @@ internal static class TestData
         return run;
     }
 
-    /// <summary>Writes and commits one batch in a fresh transaction, as the runner's data transaction does.</summary>
-    public static async Task<long> WriteFreshAsync(this PostgresIngestionStore store, BatchWrite write)
+    /// <summary>Stores assets and mappings as one identity decision does.</summary>
+    public static Task StoreIdentitiesAsync(this PostgresDatabase database, IReadOnlyCollection<Asset> assets, IReadOnlyCollection<AssetSourceMapping>? mappings = null) =>
+        Identities(database).DecideAsync([], [], _ => new IdentityDecision<bool>(true, assets, mappings ?? []), CancellationToken.None);
+
+    public static PostgresIdentityStore Identities(PostgresDatabase database) =>
+        new(database, TimeProvider.System, NullLogger<PostgresIdentityStore>.Instance);
+
+    /// <summary>The steps that store <paramref name="run"/>'s batches.</summary>
+    public static PostgresBatchSteps Steps(this PostgresDatabase database, IngestionRun run) =>
+        new(database, run.Source, run.Id, TimeProvider.System, NullLogger.Instance);
+
+    /// <summary>
+    /// Stores one batch of <paramref name="run"/> through the steps a run's pipeline takes, one after the other: its raw
+    /// records land, then its rows are written and committed with its checkpoints and counts. Returns the quotes loaded.
+    /// </summary>
+    public static async Task<long> StoreBatchAsync(this PostgresDatabase database, IngestionRun run, ResolvedBatch batch)
     {
-        await using var batch = await store.BeginBatchAsync(CancellationToken.None);
-        var loaded = await batch.WriteAsync(write, CancellationToken.None);
-        await batch.CommitAsync(CancellationToken.None);
-        return loaded;
+        var steps = database.Steps(run);
+        if (batch.Raw.Count > 0)
+        {
+            await steps.LandAsync(batch.Raw, CancellationToken.None);
+        }
+
+        await using var written = await steps.WriteAsync(batch, CancellationToken.None);
+        await written.CommitAsync(batch.Checkpoints, batch.CountsWith(written.Loaded), CancellationToken.None);
+        return written.Loaded;
     }
 }

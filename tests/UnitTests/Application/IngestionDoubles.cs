@@ -47,8 +47,11 @@ internal sealed class ScriptedSource(string name, IReadOnlyList<SourceItem> item
     }
 }
 
-/// <summary>Keeps what batches commit, in memory, and counts loaded quotes by their key like the real upsert.</summary>
-internal sealed class InMemoryStore : IIngestionStore
+/// <summary>
+/// Keeps runs, identities and stored batches in memory, and counts loaded quotes by their key like the real upsert.
+/// Its sink stores a batch once the next one is handed over, or at a flush or a dispose: one batch is in flight.
+/// </summary>
+internal sealed class InMemoryStore : IIngestionStore, IIdentityStore, IBatchStore
 {
     public List<IngestionRun> Runs { get; } = [];
 
@@ -64,12 +67,10 @@ internal sealed class InMemoryStore : IIngestionStore
 
     public List<AssetSourceMapping> Mappings { get; } = [];
 
-    public int Commits { get; private set; }
+    /// <summary>Every batch stored, in order: its raw references and the source asset ids of its quotes.</summary>
+    public List<(IReadOnlyList<string> Raw, IReadOnlyList<string> Quotes)> StoredBatches { get; } = [];
 
-    /// <summary>Every commit in order: whether it was a landing, the raw references and the quote keys it committed.</summary>
-    public List<(bool Landing, IReadOnlyList<string> Raw, IReadOnlyList<string> Quotes)> CommitLog { get; } = [];
-
-    /// <summary>Identity look-ups made (each one a locked read of mappings, assets and the crosswalk).</summary>
+    /// <summary>Identity decisions taken (each one a read of mappings, assets and the crosswalk).</summary>
     public int IdentityLoads { get; private set; }
 
     /// <summary>Every asset written, in order, as it was written (name and market cap at that moment).</summary>
@@ -95,55 +96,76 @@ internal sealed class InMemoryStore : IIngestionStore
 
     public Task SaveRunAsync(IngestionRun run, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<IIngestionBatch> BeginBatchAsync(CancellationToken cancellationToken) => Task.FromResult<IIngestionBatch>(new Batch(this, landing: false));
-
-    public Task<IIngestionBatch> BeginLandingAsync(CancellationToken cancellationToken) => Task.FromResult<IIngestionBatch>(new Batch(this, landing: true));
-
-    private sealed class Batch(InMemoryStore store, bool landing) : IIngestionBatch
+    public Task<T> DecideAsync<T>(
+        IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers, Func<IdentitySnapshot, IdentityDecision<T>> decide, CancellationToken cancellationToken)
     {
-        private readonly List<Action> _pending = [];
-        private readonly List<string> _raw = [];
-        private readonly List<string> _quotes = [];
+        IdentityLoads++;
+        var decision = decide(new IdentitySnapshot([.. Assets], [.. Mappings], []));
+        StoreAssets(decision.Assets);
+        Mappings.AddRange(decision.Mappings);
+        return Task.FromResult(decision.Outcome);
+    }
 
-        public Task<IdentitySnapshot> LoadIdentityAsync(IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken)
-        {
-            store.IdentityLoads++;
-            return Task.FromResult(new IdentitySnapshot([.. store.Assets], [.. store.Mappings], []));
-        }
+    public Task StoreLearnedAsync(IReadOnlyCollection<Asset> assets, CancellationToken cancellationToken)
+    {
+        StoreAssets(assets);
+        return Task.CompletedTask;
+    }
 
-        public Task<long> WriteAsync(BatchWrite write, CancellationToken cancellationToken)
+    public IBatchSink Open(string source, Guid runId, Action<RunCounts> stored) => new Sink(this, runId, stored);
+
+    private void StoreAssets(IEnumerable<Asset> assets)
+    {
+        foreach (var asset in assets)
         {
-            var fresh = write.Quotes.Select(q => (q.Key.Source, q.Key.SourceAssetId, q.ObservedAt)).Distinct().Where(k => !store.QuoteKeys.Contains(k)).ToList();
-            var assets = write.Assets.Select(a => (a.Id, a.MarketCapUsd)).ToList();
-            _raw.AddRange(write.Raw.Select(r => r.Reference));
-            _quotes.AddRange(write.Quotes.Select(q => q.Key.SourceAssetId));
-            _pending.Add(() =>
+            AssetWrites.Add((asset.Id, asset.MarketCapUsd));
+            if (Assets.All(stored => stored.Id != asset.Id))
             {
-                store.AssetWrites.AddRange(assets);
-                store.QuoteKeys.UnionWith(fresh);
-                store.Rejections.AddRange(write.Rejections);
-                store.Checkpoints.AddRange(write.Checkpoints);
-                store.Assets.AddRange(write.Assets.Where(a => store.Assets.All(stored => stored.Id != a.Id)));
-                store.Mappings.AddRange(write.Mappings);
-            });
-            return Task.FromResult((long)fresh.Count);
+                Assets.Add(asset);
+            }
         }
+    }
 
-        public Task AddRunProgressAsync(Guid runId, RunCounts batch, CancellationToken cancellationToken)
+    private sealed class Sink(InMemoryStore store, Guid runId, Action<RunCounts> stored) : IBatchSink
+    {
+        private ResolvedBatch? _inFlight;
+
+        public Task WriteAsync(ResolvedBatch batch, CancellationToken cancellationToken)
         {
-            _pending.Add(() => store.Progress[runId] = store.Progress.GetValueOrDefault(runId) + batch);
+            StoreInFlight();
+            _inFlight = batch;
             return Task.CompletedTask;
         }
 
-        public Task CommitAsync(CancellationToken cancellationToken)
+        public Task FlushAsync(CancellationToken cancellationToken)
         {
-            _pending.ForEach(a => a());
-            store.Commits++;
-            store.CommitLog.Add((landing, _raw, _quotes));
+            StoreInFlight();
             return Task.CompletedTask;
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync()
+        {
+            StoreInFlight();
+            return ValueTask.CompletedTask;
+        }
+
+        private void StoreInFlight()
+        {
+            if (_inFlight is not { } batch)
+            {
+                return;
+            }
+
+            _inFlight = null;
+            var fresh = batch.Quotes.Select(q => (q.Key.Source, q.Key.SourceAssetId, q.ObservedAt)).Distinct().Where(k => !store.QuoteKeys.Contains(k)).ToList();
+            var counts = batch.CountsWith(fresh.Count);
+            store.QuoteKeys.UnionWith(fresh);
+            store.Rejections.AddRange(batch.Rejections);
+            store.Checkpoints.AddRange(batch.Checkpoints);
+            store.Progress[runId] = store.Progress.GetValueOrDefault(runId) + counts;
+            store.StoredBatches.Add(([.. batch.Raw.Select(r => r.Reference)], [.. batch.Quotes.Select(q => q.Key.SourceAssetId)]));
+            stored(counts);
+        }
     }
 }
 

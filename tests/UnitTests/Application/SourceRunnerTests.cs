@@ -14,8 +14,12 @@ public sealed class SourceRunnerTests
 
     private readonly IdentityCache _identities = new();
 
-    private SourceRunner Runner(int batchSize = 3) =>
-        new(_store, _lock, new IngestionSettings { BatchSize = batchSize }, new NoIngestionProgress(), _identities, new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)), NullLogger<SourceRunner>.Instance);
+    private SourceRunner Runner(int batchSize = 3)
+    {
+        var settings = new IngestionSettings { BatchSize = batchSize };
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        return new(_store, _store, new BatchIdentities(_store, _identities, settings, time), _lock, settings, new NoIngestionProgress(), time, NullLogger<SourceRunner>.Instance);
+    }
 
     private static RunIngestionCommand Command(long? failAfter = null) => new(["csv"], RunTrigger.Cli, FailAfter: failAfter);
 
@@ -28,32 +32,21 @@ public sealed class SourceRunnerTests
 
         result.Status.ShouldBe(SourceRunStatus.Succeeded);
         result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
-        _store.Commits.ShouldBe(7, "the first batch decides its one key's identity; each batch lands its raw rows, then commits its data");
-        _store.IdentityLoads.ShouldBe(1, "the later batches find the key in the identity cache");
+        _store.StoredBatches.Count.ShouldBe(3);
+        _store.IdentityLoads.ShouldBe(1, "the first batch decides its one key's identity; the later batches find it in the identity cache");
         _store.Checkpoints.Select(c => c.Rows).ShouldBe([3L, 6L, 7L]);
         _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
     }
 
     [Fact]
-    public async Task Run_LandsEachBatchsRawRowsInALandingThatCommitsBeforeTheBatch()
+    public async Task Run_HandsOverEachBatchsRawRecordsWithItsQuotes()
     {
         var records = Enumerable.Range(0, 7).Select(i => (SourceItem)ScriptedSource.Record(i, $"S{i}")).ToList();
 
         await Runner(batchSize: 3).RunAsync(new ScriptedSource("csv", records), Command(), CancellationToken.None);
 
-        var log = _store.CommitLog;
-        log.Where(c => c.Landing).Select(c => string.Join(' ', c.Raw)).ShouldBe(
-            ["file.csv:1 file.csv:2 file.csv:3", "file.csv:4 file.csv:5 file.csv:6", "file.csv:7"], ignoreOrder: true);
-        log.Where(c => c.Landing).ShouldAllBe(c => c.Quotes.Count == 0, "a landing holds raw rows only");
-        log.Where(c => !c.Landing).ShouldAllBe(c => c.Raw.Count == 0, "raw rows never wait for a durable commit of their own");
-        var data = log.Select((c, at) => (c, at)).Where(x => x.c.Quotes.Count > 0).ToList();
-        data.Select(x => string.Join(' ', x.c.Quotes)).ShouldBe(["S0 S1 S2", "S3 S4 S5", "S6"]);
-        foreach (var (commit, at) in data)
-        {
-            var landedAt = log.FindIndex(c => c.Landing && c.Raw.Count == commit.Quotes.Count
-                && c.Raw.SequenceEqual(commit.Quotes.Select(q => $"file.csv:{int.Parse(q[1..], System.Globalization.CultureInfo.InvariantCulture) + 1}")));
-            landedAt.ShouldBeInRange(0, at - 1, $"the landing of {string.Join(' ', commit.Quotes)} commits before its batch, whose durable commit makes it durable");
-        }
+        _store.StoredBatches.Select(b => string.Join(' ', b.Raw)).ShouldBe(["file.csv:1 file.csv:2 file.csv:3", "file.csv:4 file.csv:5 file.csv:6", "file.csv:7"]);
+        _store.StoredBatches.Select(b => string.Join(' ', b.Quotes)).ShouldBe(["S0 S1 S2", "S3 S4 S5", "S6"]);
     }
 
     [Theory]
@@ -68,7 +61,8 @@ public sealed class SourceRunnerTests
 
         result.Counts.ShouldBe(new RunCounts(7, 7, 0, 0));
         var batches = (7 + expectedBatchSize - 1) / expectedBatchSize;
-        _store.Commits.ShouldBe(1 + (2 * batches), "one identity decision (the key is then known); each batch lands its raw rows, then commits its data");
+        _store.StoredBatches.Count.ShouldBe(batches);
+        _store.IdentityLoads.ShouldBe(1, "one identity decision (the key is then known)");
         _store.Checkpoints.Select(c => c.Rows).ShouldBe(Enumerable.Range(1, batches).Select(b => (long)Math.Min(7, b * expectedBatchSize)));
     }
 

@@ -1,7 +1,7 @@
 namespace Kasparro.Application.Common.Ports;
 
 /// <summary>
-/// Tells an outage (the database refused or dropped the connection) from a bug. Infrastructure knows the data-access
+/// Tells an outage (the database could not be reached, or stopped answering) from a bug. Infrastructure knows the data-access
 /// library's exceptions; the Application only asks.
 /// </summary>
 public interface IFailureClassifier

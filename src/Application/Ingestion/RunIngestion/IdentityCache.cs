@@ -6,12 +6,12 @@ using Kasparro.Domain.Markets;
 namespace Kasparro.Application.Ingestion.RunIngestion;
 
 /// <summary>
-/// The identity decisions this process has seen committed: each (source, source asset id) with its mapping, and the
-/// mapped assets as last written. A mapping never changes once stored (the first one wins, decided under the identity
-/// lock) and assets are never deleted, so a batch whose every key is known here is resolved without reading the
-/// database: no look-up and no identity transaction, unless an asset learns a name or a larger market cap, a write
-/// that is idempotent (<c>COALESCE</c>, <c>GREATEST</c>) even where another process got there first. A batch with
-/// any unknown key takes the locked look-up and then teaches the cache what it read and decided.
+/// The identity decisions this process has seen stored: each (source, source asset id) with its mapping, and the
+/// mapped assets as last written. A mapping never changes once stored (the first one wins, decisions being taken one
+/// at a time) and assets are never deleted, so a batch whose every key is known here is resolved without reading the
+/// store: no look-up and no decision, unless an asset learns a name or a larger market cap, which is stored as "keep
+/// the first name, the larger market cap" and so comes out the same whichever process gets there first. A batch with
+/// any unknown key takes a decision of the store and then teaches the cache what it read and decided.
 /// </summary>
 /// <remarks>
 /// A run that fails for an unexpected reason empties it, so that a database restored or emptied under a running

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Kasparro.Application.Ingestion.Ports;
 
-namespace Kasparro.Infrastructure.Persistence;
+namespace Kasparro.Infrastructure.Persistence.Ingestion;
 
 /// <summary>
 /// A batch's raw records, one per content (the first one read), and the 64-bit key each would be stored under
@@ -93,12 +93,6 @@ internal sealed class RawRows
 
         return kept;
     }
-}
-
-/// <summary>What a batch found already stored: raw contents (key, full hash) and quote keys (source asset id, UTC ticks).</summary>
-internal sealed record StoredRows(IReadOnlyList<(long? Key, byte[] Hash)> Raw, IReadOnlySet<(string SourceAssetId, long ObservedAtTicks)> Quotes)
-{
-    public static StoredRows None { get; } = new([], new HashSet<(string, long)>());
 }
 
 /// <summary>Content hashes compared by their bytes.</summary>
