@@ -257,8 +257,10 @@ check_no_secret_leaked() {
 }
 
 [[ $LOCAL == false ]] || local_start
-IFS=, read -r -a KEYS <<<"${SMOKE_API_KEYS:-}"
-KEY="${KEYS[0]:-}" BURST_KEY="${KEYS[${#KEYS[@]} - 1]:-}"
+KEYS=()
+[[ -z ${SMOKE_API_KEYS:-} ]] || IFS=, read -r -a KEYS <<<"$SMOKE_API_KEYS"
+KEY="" BURST_KEY=""
+if ((${#KEYS[@]} > 0)); then KEY="${KEYS[0]}" BURST_KEY="${KEYS[${#KEYS[@]} - 1]}"; fi
 echo "smoke test of $BASE_URL"
 check_health
 check_access

@@ -26,13 +26,16 @@ public sealed partial class SmokeScriptTests : IAsyncLifetime
 
     public Task DisposeAsync() => _server.DropDatabaseAsync(_connectionString);
 
-    [Fact]
-    public async Task Smoke_AgainstARunningServer_PassesEveryCheck()
+    /// <summary>With API keys (two: the burst spends the last one's budget), and without any, as `make up` starts it.</summary>
+    [Theory]
+    [InlineData(true, "access: 401 without a key, 200 with one")]
+    [InlineData(false, "access: reads answer without a key")]
+    public async Task Smoke_AgainstARunningServer_PassesEveryCheck(bool withKeys, string access)
     {
         var port = PostgresServer.FreePort();
-        var keys = $"{Guid.NewGuid():N},{Guid.NewGuid():N}";
+        var keys = withKeys ? $"{Guid.NewGuid():N},{Guid.NewGuid():N}" : string.Empty;
         var token = Guid.NewGuid().ToString("N");
-        using var server = CliProcess.Start(_connectionString, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["SOURCES"] = "csv",
@@ -42,7 +45,8 @@ public sealed partial class SmokeScriptTests : IAsyncLifetime
             ["API_KEYS"] = keys,
             ["ADMIN_TOKEN"] = token,
             ["API_RATE_LIMIT"] = "60/min",
-        }, "serve");
+        };
+        using var server = CliProcess.Start(_connectionString, settings, "serve");
         await WaitUntilLiveAsync(port, server);
 
         var result = await RepositoryScript.RunAsync(
@@ -56,6 +60,8 @@ public sealed partial class SmokeScriptTests : IAsyncLifetime
         checks.Select(c => c.Name).Distinct().ShouldBe(Checks, ignoreOrder: true);
         checks.ShouldAllBe(c => c.Outcome == "ok");
         checks.Count(c => c.Name == "runs").ShouldBe(2, "the trigger with its 409, then the run's final status");
+        checks.Count(c => c.Name == "access").ShouldBe(1);
+        result.Stdout.ShouldContain(access);
         result.Lines[^1].ShouldBe($"smoke test passed: {checks.Count} checks against http://127.0.0.1:{port}");
         (await ScalarAsync<long>("SELECT count(*) FROM etl_runs WHERE trigger = 'manual' AND status = 'succeeded'")).ShouldBe(1);
     }
