@@ -10,6 +10,7 @@ namespace Kasparro.IntegrationTests.Delivery;
 /// keys, an admin token and a read budget; and the script's --local mode, which runs the server itself and kills a run
 /// half-way. Every check must run (no skip) and pass; the database then confirms what the script reported.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed partial class SmokeScriptTests : IAsyncLifetime
 {
     private static readonly string[] Checks =
