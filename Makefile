@@ -2,10 +2,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test smoke build bench bench-api clean clean-data
+.PHONY: help up down test smoke build bench bench-api identity-report clean clean-data
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-15s %s\n", $$1, $$2 }'
 
 up: ## Start PostgreSQL and the API (Docker Compose if an engine answers, else natively) and print the URLs
 	@bash scripts/up.sh
@@ -28,6 +28,9 @@ bench: ## Run the benchmarks (scripts/bench.sh)
 
 bench-api: ## Query API benchmark: GET /v1/data with wrk vs the same SQL with pgbench, over 1M quotes (scripts/bench_api.sh)
 	@bash scripts/bench_api.sh
+
+identity-report: ## Audit canonical identity: methods, least sure merges, shared tickers (DATABASE_URL, else the `make up` database)
+	@bash scripts/identity_report.sh
 
 clean: ## Remove build outputs and test results (keeps .data/pg and .env)
 	find src tests bench benchmarks -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true

@@ -6,9 +6,9 @@ Usage (from the repository root):
     python3 scripts/crosswalk/build_crosswalk.py --fixtures DIR [--out PATH] [--check]
 
 --fixtures DIR (required) names a folder of recorded API listings, laid out as below; the files are only read. The
-repository keeps two of them (tests/IntegrationTests/Sources/Fixtures: the 2023-08-11 CoinPaprika tickers and one
-CoinGecko page); reproducing the seeded crosswalk needs all of them. --out writes elsewhere than the migration;
---check writes nothing and exits 1 when the migration on disk differs from what the listings give.
+repository keeps all of them in tests/IntegrationTests/Sources/Fixtures, so `--fixtures tests/IntegrationTests/Sources/
+Fixtures --check` reproduces the seeded crosswalk from a clone. --out writes elsewhere than the migration; --check
+writes nothing and exits 1 when the migration on disk differs from what the listings give.
 
   coingecko/markets_usd_p1_100_*.json           top-100 /coins/markets pages at several dates (id, symbol, name, market_cap_rank)
   coinpaprika/tickers_usd_2500_2023-08-11.json  /v1/tickers, 2500 items (id, symbol, name, rank)   <- primary

@@ -14,6 +14,9 @@ public enum MappingMethod
 
     /// <summary>Nothing matched: a new asset.</summary>
     New,
+
+    /// <summary>An operator moved it (a split or a merge); no automatic run ever moves it again.</summary>
+    Manual,
 }
 
 public static class MappingMethods
@@ -24,6 +27,7 @@ public static class MappingMethods
         MappingMethod.SymbolAndName => "symbol+name",
         MappingMethod.Symbol => "symbol",
         MappingMethod.New => "new",
+        MappingMethod.Manual => "manual",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
@@ -33,6 +37,7 @@ public static class MappingMethods
         "symbol+name" => MappingMethod.SymbolAndName,
         "symbol" => MappingMethod.Symbol,
         "new" => MappingMethod.New,
+        "manual" => MappingMethod.Manual,
         _ => throw new ArgumentOutOfRangeException(nameof(text), text, "unknown mapping method"),
     };
 }

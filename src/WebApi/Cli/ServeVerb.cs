@@ -108,6 +108,6 @@ public static partial class ServeVerb
     [LoggerMessage(Level = LogLevel.Warning, Message = "API_KEYS is unset: /v1 reads are open to anyone who can reach this port")]
     private static partial void LogReadsOpen(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ADMIN_TOKEN is unset: POST /v1/runs answers 403")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "ADMIN_TOKEN is unset: the admin endpoints (POST /v1/runs, identity review and corrections) answer 403")]
     private static partial void LogAdminDisabled(ILogger logger);
 }

@@ -23,7 +23,7 @@ public sealed class ApiAccess
     /// <summary>False when <c>API_KEYS</c> is unset: reads are open (a warning is logged at start).</summary>
     public bool KeysRequired => _keyDigests.Length > 0;
 
-    /// <summary>False when <c>ADMIN_TOKEN</c> is unset: <c>POST /v1/runs</c> answers 403.</summary>
+    /// <summary>False when <c>ADMIN_TOKEN</c> is unset: the admin endpoints answer 403.</summary>
     public bool AdminEnabled => _adminDigest is not null;
 
     public static ApiAccess From(IConfiguration configuration)
@@ -61,6 +61,16 @@ public sealed class ApiAccess
         && !string.IsNullOrEmpty(presentedToken)
         && presentedToken.Length <= 512
         && CryptographicOperations.FixedTimeEquals(Digest(presentedToken), _adminDigest);
+
+    /// <summary>
+    /// Who an admin request is, for the records it leaves: <c>admin:</c> and the first 12 hex digits of the token's SHA-256,
+    /// enough to tell two tokens apart and nothing that helps guess one.
+    /// </summary>
+    public static string AdminFingerprint(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return "admin:" + Convert.ToHexStringLower(Digest(token).AsSpan(0, 6));
+    }
 
     public override string ToString() => $"ApiAccess(keys: {_keyDigests.Length}, admin: {(AdminEnabled ? "set" : "unset")})";
 

@@ -56,7 +56,7 @@ public static class OpenApiSetup
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "The server's ADMIN_TOKEN (POST /v1/runs is disabled, 403, when it is unset).",
+            Description = "The server's ADMIN_TOKEN (the admin endpoints are disabled, 403, when it is unset).",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchemaId] = ProblemSchema();
@@ -83,7 +83,24 @@ public static class OpenApiSetup
             operation.Security = [];
         }
 
-        if (isV1 && method == "GET")
+        var isAdmin = description.ActionDescriptor.EndpointMetadata.OfType<AdminEndpoint>().Any();
+        if (isV1 && isAdmin)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+            AddProblem(operation, "400", "Invalid parameters or body (`errors` names each one), or malformed JSON.", method == "GET" ? ValidationExample(path) : null);
+            AddProblem(operation, "401", "The bearer token is missing or is not ADMIN_TOKEN.", null);
+            AddProblem(operation, "403", "ADMIN_TOKEN is not set on the server: the admin endpoints are disabled.", null);
+            if (method == "POST")
+            {
+                AddProblem(operation, "409", "The request conflicts with the current state; `detail` says how (a source already running, a correction that would break an identity rule).", null);
+            }
+
+            if (hasRouteValue)
+            {
+                AddProblem(operation, "404", "Nothing exists under that id.", null);
+            }
+        }
+        else if (isV1 && method == "GET")
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
             AddProblem(operation, "400", "Invalid parameters: `errors` names each one and says why.", ValidationExample(path));
@@ -93,14 +110,6 @@ public static class OpenApiSetup
             {
                 AddProblem(operation, "404", "Nothing exists under that id or ticker.", null);
             }
-        }
-        else if (isV1 && method == "POST")
-        {
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
-            AddProblem(operation, "400", "Unknown or disabled source, or malformed JSON.", null);
-            AddProblem(operation, "401", "The bearer token is missing or is not ADMIN_TOKEN.", null);
-            AddProblem(operation, "403", "ADMIN_TOKEN is not set on the server: starting runs over HTTP is disabled.", null);
-            AddProblem(operation, "409", "The source is already running; `running` names the run.", null);
         }
 
         if (isV1 || path.StartsWith("/health", StringComparison.Ordinal))
@@ -211,6 +220,7 @@ public static class OpenApiSetup
         ["Quotes"] = "Normalized quotes from every source: filters, sorting, offset and cursor paging.",
         ["Assets"] = "Canonical assets: their source mappings, latest quotes, consensus price and price history.",
         ["Runs"] = "ETL runs: history, comparison, anomalies, and starting a run with the admin token.",
+        ["Identity"] = "Canonical identity, admin only: decisions to review, splitting and merging assets, each asset's decision records.",
         ["Operations"] = "Per-source run statistics and freshness, and schema drift seen in the API sources.",
         ["Health"] = "Readiness (the database and each source's freshness), liveness and Prometheus metrics; no key needed.",
     };

@@ -10,7 +10,7 @@ public sealed class DatabaseMigratorTests : IAsyncLifetime
     private static readonly string[] ContractTables =
     [
         "raw_coinpaprika", "raw_coingecko", "raw_csv", "assets", "asset_sources", "asset_crosswalk", "ticker_aliases", "quotes",
-        "rejected_records", "schema_drift_events", "etl_runs", "etl_checkpoints", "schema_migrations",
+        "rejected_records", "schema_drift_events", "etl_runs", "etl_checkpoints", "schema_migrations", "identity_decisions",
     ];
 
     private PostgresServer _server = null!;
@@ -166,7 +166,7 @@ public sealed class DatabaseMigratorTests : IAsyncLifetime
     /// The first <paramref name="count"/> scripts applied the way the history table records them: each in a
     /// transaction with its (version, name, checksum) row, in the table shape existing databases have.
     /// </summary>
-    private static async Task ApplyWithHistoryRowsAsync(string connectionString, int count)
+    internal static async Task ApplyWithHistoryRowsAsync(string connectionString, int count)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -102,6 +102,63 @@ public sealed class IdentityStoreTests(DatabaseFixture db) : IClassFixture<Datab
         after.Assets.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Decide_RecordsEachMappingItStoresAsADecision_WithItsEvidence_Once()
+    {
+        var asset = Asset("EVDN", "Evidence Coin", 5m);
+        var mapping = Mapping(asset, "evdn-evidence-coin", SourceNames.CoinPaprika, MappingMethod.SymbolAndName, 0.93m);
+        var evidence = new Dictionary<SourceKey, MappingEvidence>
+        {
+            [mapping.Key] = new("EVDN", "Evidence Coin!", 7m, "Evidence Coin", 5m, "ticker EVDN and name 'Evidence Coin!' ~ 'Evidence Coin'"),
+        };
+
+        await _identities.DecideAsync([], [], _ => new IdentityDecision<bool>(true, [asset], [mapping], evidence), CancellationToken.None);
+        await db.Database.StoreIdentitiesAsync([asset], [mapping with { Method = MappingMethod.New }]);
+
+        (await db.ScalarAsync<string>("""
+            SELECT string_agg(concat_ws('|', what, asset_id, method, trim_scale(confidence), who, reason, after->>'name', after->>'matched_name', after->>'market_cap_usd'), ';')
+            FROM identity_decisions WHERE source_asset_id = 'evdn-evidence-coin'
+            """)).ShouldBe($"map|{asset.Id}|symbol+name|0.93|resolver|ticker EVDN and name 'Evidence Coin!' ~ 'Evidence Coin'|Evidence Coin!|Evidence Coin|7");
+    }
+
+    [Fact]
+    public async Task Decide_SeesTheCatalogIdsTheCandidateAssetsHold_AndTheCrosswalkRowsOfThem()
+    {
+        var ethereum = Asset("ETH", "Ethereum", 10m);
+        await db.Database.StoreIdentitiesAsync([ethereum], [Mapping(ethereum, "eth-ethereum", SourceNames.CoinPaprika), Mapping(ethereum, "ETH", SourceNames.Csv)]);
+
+        var snapshot = await SnapshotAsync([new SourceKey(SourceNames.Csv, "ETH-2")], ["ETH"]);
+
+        snapshot.Mappings.Select(m => m.Key).ShouldBe([new SourceKey(SourceNames.CoinPaprika, "eth-ethereum")], "a candidate's catalog ids, not its CSV ones");
+        snapshot.Crosswalk.ShouldContain(new CrosswalkEntry("ethereum", new SourceKey(SourceNames.CoinGecko, "ethereum")));
+    }
+
+    [Fact]
+    public async Task Store_OfASecondIdOfOneCatalogOnAnAsset_IsRefusedByTheDatabase()
+    {
+        var asset = Asset("TWIN", "Twin");
+        await db.Database.StoreIdentitiesAsync([asset], [Mapping(asset, "twin-a", SourceNames.CoinGecko), Mapping(asset, "TWIN", SourceNames.Csv), Mapping(asset, "TWIN-2", SourceNames.Csv)]);
+
+        var refused = await Should.ThrowAsync<Npgsql.PostgresException>(() => db.Database.StoreIdentitiesAsync([asset], [Mapping(asset, "twin-b", SourceNames.CoinGecko)]));
+
+        refused.ConstraintName.ShouldBe("ux_asset_sources_one_id_per_catalog");
+    }
+
+    [Fact]
+    public async Task LastCorrection_IsTheNewestSplitOrMergeRecord()
+    {
+        var before = await _identities.LastCorrectionAsync(CancellationToken.None);
+        await db.Database.StoreIdentitiesAsync([Asset("LCOR", "Last")], []);
+        (await _identities.LastCorrectionAsync(CancellationToken.None)).ShouldBe(before, "mappings are no corrections");
+
+        var id = await db.ScalarAsync<long>("""
+            INSERT INTO identity_decisions (what, asset_id, other_asset_id, after, method, who, reason, decided_at)
+            VALUES ('split', gen_random_uuid(), gen_random_uuid(), '[]', 'manual', 'admin:0123456789ab', 'test', now()) RETURNING id
+            """);
+
+        (await _identities.LastCorrectionAsync(CancellationToken.None)).ShouldBe(id);
+    }
+
     /// <summary>What a decision about <paramref name="keys"/> and <paramref name="tickers"/> reads, deciding nothing.</summary>
     private Task<IdentitySnapshot> SnapshotAsync(IReadOnlyCollection<SourceKey> keys, IReadOnlyCollection<string> tickers) =>
         _identities.DecideAsync(keys, tickers, snapshot => new IdentityDecision<IdentitySnapshot>(snapshot, [], []), CancellationToken.None);

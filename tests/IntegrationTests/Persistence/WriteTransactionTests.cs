@@ -19,7 +19,7 @@ public sealed class WriteTransactionTests(DatabaseFixture db) : IClassFixture<Da
         var asset = Asset("ROLL", "Rollback Coin");
         await using (var transaction = await WriteTransaction.BeginAsync(db.Database.DataSource, durable: true, NullLogger.Instance, CancellationToken.None))
         {
-            await IdentityRows.StoreAsync(transaction, [asset], [Mapping(asset, "roll")], T0, CancellationToken.None);
+            await IdentityRows.StoreAsync(transaction, [asset], [Mapping(asset, "roll")], null, T0, CancellationToken.None);
             (await RawLanding.LandAsync(transaction, run.Source, run.Id, [Raw("""{"symbol":"ROLL"}""")], CancellationToken.None)).ShouldBe(1);
             var quotes = await QuoteCopier.CopyAsync(transaction, run.Source, run.Id, T0, [Quote(asset, "roll")], CancellationToken.None);
             quotes.Copied.ShouldBe(1);

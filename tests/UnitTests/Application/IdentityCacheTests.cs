@@ -74,6 +74,24 @@ public sealed class IdentityCacheTests
     }
 
     [Fact]
+    public void Align_EmptiesTheCacheOnlyWhenTheLastCorrectionChanged()
+    {
+        var cache = new IdentityCache();
+        var (asset, mapping) = Mapped("coinpaprika", "btc-bitcoin", "BTC");
+        cache.Remember([mapping], [asset]);
+
+        cache.Align(0);
+        cache.TrySnapshot([mapping.Key]).ShouldNotBeNull("no correction was made since the cache was filled");
+
+        cache.Align(7);
+        cache.TrySnapshot([mapping.Key]).ShouldBeNull("a correction may have moved the mapping");
+
+        cache.Remember([mapping], [asset]);
+        cache.Align(7);
+        cache.TrySnapshot([mapping.Key]).ShouldNotBeNull("filled after correction 7, the cache holds until the next one");
+    }
+
+    [Fact]
     public void Clear_ForgetsEverything()
     {
         var cache = new IdentityCache();

@@ -78,6 +78,12 @@ internal sealed class InMemoryStore : IIngestionStore, IIdentityStore, IBatchSto
 
     public int AbandonedToClose { get; set; }
 
+    /// <summary>The newest correction's number, as <see cref="IIdentityStore.LastCorrectionAsync"/> reads it.</summary>
+    public long LastCorrection { get; set; }
+
+    /// <summary>Every quote stored: its source asset id and the asset it was resolved to.</summary>
+    public List<(string SourceAssetId, Guid AssetId)> QuoteAssets { get; } = [];
+
     public Task<IReadOnlyList<Checkpoint>> GetCheckpointsAsync(string source, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Checkpoint>>(Checkpoints.GroupBy(c => c.Stream).Select(g => g.Last()).ToList());
 
@@ -111,6 +117,8 @@ internal sealed class InMemoryStore : IIngestionStore, IIdentityStore, IBatchSto
         StoreAssets(assets);
         return Task.CompletedTask;
     }
+
+    public Task<long> LastCorrectionAsync(CancellationToken cancellationToken) => Task.FromResult(LastCorrection);
 
     public IBatchSink Open(string source, Guid runId, Action<RunCounts> stored) => new Sink(this, runId, stored);
 
@@ -164,6 +172,7 @@ internal sealed class InMemoryStore : IIngestionStore, IIdentityStore, IBatchSto
             store.Checkpoints.AddRange(batch.Checkpoints);
             store.Progress[runId] = store.Progress.GetValueOrDefault(runId) + counts;
             store.StoredBatches.Add(([.. batch.Raw.Select(r => r.Reference)], [.. batch.Quotes.Select(q => q.Key.SourceAssetId)]));
+            store.QuoteAssets.AddRange(batch.Quotes.Select(q => (q.Key.SourceAssetId, q.AssetId)));
             stored(counts);
         }
     }

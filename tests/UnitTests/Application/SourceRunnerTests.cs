@@ -1,7 +1,9 @@
 using Kasparro.Application.Ingestion;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Application.Ingestion.RunIngestion;
+using Kasparro.Domain.Assets;
 using Kasparro.Domain.Ingestion;
+using Kasparro.Domain.Markets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -36,6 +38,27 @@ public sealed class SourceRunnerTests
         _store.IdentityLoads.ShouldBe(1, "the first batch decides its one key's identity; the later batches find it in the identity cache");
         _store.Checkpoints.Select(c => c.Rows).ShouldBe([3L, 6L, 7L]);
         _store.Progress[result.RunId!.Value].ShouldBe(result.Counts);
+    }
+
+    [Fact]
+    public async Task Run_AfterACorrection_ResolvesFromTheStoreAgainInsteadOfTheCache()
+    {
+        await Runner().RunAsync(new ScriptedSource("csv", Records(2)), Command(), CancellationToken.None);
+        await Runner().RunAsync(new ScriptedSource("csv", Records(2)), Command(), CancellationToken.None);
+        _store.IdentityLoads.ShouldBe(1, "without a correction the second run resolves from the cache");
+
+        // An operator moves the key to another asset (in any process): the store's correction number moves on.
+        var moved = new Asset(Guid.CreateVersion7(), Ticker.FromStored("BTC"), "Bitcoin", null, DateTimeOffset.UnixEpoch);
+        _store.Assets.Add(moved);
+        var key = _store.Mappings.Single().Key;
+        _store.Mappings[0] = _store.Mappings[0] with { AssetId = moved.Id, Method = MappingMethod.Manual };
+        _store.LastCorrection = 1;
+        _store.QuoteAssets.Clear();
+
+        await Runner().RunAsync(new ScriptedSource("csv", Records(2)), Command(), CancellationToken.None);
+
+        _store.IdentityLoads.ShouldBe(2);
+        _store.QuoteAssets.ShouldBe([(key.SourceAssetId, moved.Id), (key.SourceAssetId, moved.Id)]);
     }
 
     [Fact]

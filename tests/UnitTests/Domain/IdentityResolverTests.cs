@@ -155,6 +155,145 @@ public sealed class IdentityResolverTests
     }
 
     [Fact]
+    public void Resolve_TwoIdsOfOneCatalog_AreNeverOneAsset_EvenWithEqualNames()
+    {
+        // CoinPaprika 2023 lists two coins named "Pepe AI" under the ticker PEPEAI; 2019 and 2023 list "Terra" as LUNA twice.
+        var resolver = Empty();
+
+        var first = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "pepeai2-pepe-ai", "PEPEAI", "Pepe AI", 623_104m));
+        var second = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "pepeai1-pepe-ai", "PEPEAI", "Pepe AI", 312_964m));
+
+        second.AssetId.ShouldNotBe(first.AssetId);
+        second.Method.ShouldBe(MappingMethod.New);
+        resolver.Evidence[new SourceKey(SourceNames.CoinPaprika, "pepeai1-pepe-ai")].Reason.ShouldContain("coinpaprika:pepeai2-pepe-ai");
+    }
+
+    [Fact]
+    public void Resolve_CsvIdsOfOneCoin_JoinOneAsset()
+    {
+        var resolver = Empty();
+
+        var kaggle = Resolve(resolver, Candidate(SourceNames.Csv, "bitcoin", "BTC", "Bitcoin"));
+        var cmc = Resolve(resolver, Candidate(SourceNames.Csv, "BTC", "BTC", "Bitcoin"));
+
+        cmc.AssetId.ShouldBe(kaggle.AssetId, "CSV files of different origin may name one coin differently: the catalog rule is not theirs");
+        cmc.Method.ShouldBe(MappingMethod.SymbolAndName);
+    }
+
+    [Fact]
+    public void Resolve_ANameThatAddsADistinguishingWord_IsANewAsset()
+    {
+        var resolver = Empty();
+        var compoundCoin = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "comp-compound-coin", "COMP", "Compound Coin", 82_851m));
+
+        var compound = Resolve(resolver, Candidate(SourceNames.CoinGecko, "compound-governance-token", "COMP", "Compound", 1_234_445_244m));
+
+        compound.AssetId.ShouldNotBe(compoundCoin.AssetId);
+        compound.Method.ShouldBe(MappingMethod.New);
+        resolver.Evidence[new SourceKey(SourceNames.CoinGecko, "compound-governance-token")].Reason.ShouldContain("'coin'");
+    }
+
+    [Fact]
+    public void Resolve_WhenTheCrosswalkPairsAKeyElsewhere_ItDoesNotJoinBySimilarName()
+    {
+        // KCS: CoinPaprika re-keyed KuCoin (2019 kcs-kucoin-shares, 2023 kcs-kucoin-token); the crosswalk pairs CoinGecko's
+        // kucoin-shares with the new id, so it must not join the asset of the old one, which the later id could then never join.
+        var crosswalk = new CrosswalkEntry[]
+        {
+            new("kucoin-shares", new SourceKey(SourceNames.CoinGecko, "kucoin-shares")),
+            new("kucoin-shares", new SourceKey(SourceNames.CoinPaprika, "kcs-kucoin-token")),
+        };
+        var resolver = Empty(crosswalk);
+        var legacy = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "kcs-kucoin-shares", "KCS", "KuCoin Shares", 97_333_208m));
+
+        var gecko = Resolve(resolver, Candidate(SourceNames.CoinGecko, "kucoin-shares", "KCS", "KuCoin", 777_289_024m));
+        var current = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "kcs-kucoin-token", "KCS", "KuCoin Token", 540_047_537m));
+
+        gecko.AssetId.ShouldNotBe(legacy.AssetId);
+        current.AssetId.ShouldBe(gecko.AssetId);
+        current.Method.ShouldBe(MappingMethod.Crosswalk);
+    }
+
+    [Fact]
+    public void Resolve_WhenTheCrosswalkSiblingsAssetHoldsAnotherIdOfTheSource_MakesANewAsset()
+    {
+        var asset = new Asset(Guid.NewGuid(), Ticker.FromStored("BTC"), "Bitcoin", 10m, Now.AddDays(-1));
+        var resolver = new IdentityResolver(
+            [asset],
+            [
+                new AssetSourceMapping(new SourceKey(SourceNames.CoinGecko, "bitcoin"), asset.Id, MappingMethod.New, 1m, Now),
+                new AssetSourceMapping(new SourceKey(SourceNames.CoinPaprika, "btc-bitcoin-old"), asset.Id, MappingMethod.Manual, 1m, Now),
+            ],
+            Crosswalk);
+
+        var paprika = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "btc-bitcoin", "BTC", "Bitcoin"));
+
+        paprika.AssetId.ShouldNotBe(asset.Id);
+        paprika.Method.ShouldBe(MappingMethod.New);
+    }
+
+    [Fact]
+    public void Resolve_WhenMarketCapsAreFarApart_AnEqualNameStillMatchesWithLessConfidence()
+    {
+        // The 2013 rows of kaggle's coin_Bitcoin.csv carry a market cap of 1.6 billion; Bitcoin's is 572 billion in 2023.
+        var resolver = Empty();
+        var bitcoin = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "btc-bitcoin", "BTC", "Bitcoin", 572_489_440_087m));
+
+        var kaggle = Resolve(resolver, Candidate(SourceNames.Csv, "BTC", "BTC", "Bitcoin", 1_603_768_864.5m));
+
+        kaggle.AssetId.ShouldBe(bitcoin.AssetId);
+        kaggle.Confidence.ShouldBe(IdentityResolver.FarMarketCapsWeight);
+        resolver.Evidence[new SourceKey(SourceNames.Csv, "BTC")].MatchedMarketCapUsd.ShouldBe(572_489_440_087m);
+    }
+
+    [Fact]
+    public void Resolve_WhenMarketCapsAreFarApart_AMerelySimilarNameDoesNotMatch()
+    {
+        var resolver = Empty();
+        var bitcoin = Resolve(resolver, Candidate(SourceNames.CoinPaprika, "btc-bitcoin", "BTC", "Bitcoin", 572_489_440_087m));
+
+        var near = Resolve(resolver, Candidate(SourceNames.Csv, "BTC", "BTC", "Bitcoin USD", 1_603_768_864.5m));
+        var close = Resolve(resolver, Candidate(SourceNames.Csv, "BTC-USD", "BTC", "Bitcoin USD", 500_000_000_000m));
+
+        near.AssetId.ShouldNotBe(bitcoin.AssetId);
+        resolver.Evidence[new SourceKey(SourceNames.Csv, "BTC")].Reason.ShouldContain("market caps over 100x apart");
+        close.AssetId.ShouldBe(bitcoin.AssetId, "caps within 100x leave the similarity as it is");
+        close.Confidence.ShouldBe(NameSimilarity.Score("bitcoinusd", "bitcoin"));
+    }
+
+    [Fact]
+    public void Resolve_RecordsTheEvidenceOfEachNewMapping()
+    {
+        var resolver = Empty();
+        Resolve(resolver, Candidate(SourceNames.CoinPaprika, "btc-bitcoin", "BTC", "Bitcoin", 1_000m));
+
+        Resolve(resolver, Candidate(SourceNames.CoinGecko, "bitcoin", "BTC", "Bitcoin", 2_000m));
+        Resolve(resolver, Candidate(SourceNames.Csv, "BTC", "BTC", "Bitcoin USD"));
+
+        var paprika = resolver.Evidence[new SourceKey(SourceNames.CoinPaprika, "btc-bitcoin")];
+        (paprika.Ticker, paprika.Name, paprika.MarketCapUsd, paprika.MatchedName).ShouldBe(("BTC", "Bitcoin", 1_000m, (string?)null));
+        paprika.Reason.ShouldBe("new asset: no asset has ticker BTC");
+        var gecko = resolver.Evidence[new SourceKey(SourceNames.CoinGecko, "bitcoin")];
+        (gecko.MatchedName, gecko.MatchedMarketCapUsd).ShouldBe(("Bitcoin", (decimal?)1_000m));
+        gecko.Reason.ShouldBe("the crosswalk names it beside coinpaprika:btc-bitcoin (bitcoin)");
+        resolver.Evidence[new SourceKey(SourceNames.Csv, "BTC")].Reason.ShouldBe("ticker BTC and name 'Bitcoin USD' ~ 'Bitcoin' (similarity 0.94)");
+    }
+
+    [Fact]
+    public void Resolve_AManualMapping_IsReusedAsItIs()
+    {
+        var asset = new Asset(Guid.NewGuid(), Ticker.FromStored("UNI"), "Uniswap", 10m, Now.AddDays(-1));
+        var other = new Asset(Guid.NewGuid(), Ticker.FromStored("UNI"), "Universe", 5m, Now.AddDays(-1));
+        var manual = new AssetSourceMapping(new SourceKey(SourceNames.Csv, "UNI"), other.Id, MappingMethod.Manual, 1m, Now);
+        var resolver = new IdentityResolver([asset, other], [manual], []);
+
+        var resolution = Resolve(resolver, Candidate(SourceNames.Csv, "UNI", "UNI", "Uniswap"));
+
+        resolution.ShouldBe(new AssetResolution(other.Id, MappingMethod.Manual, 1m));
+        resolver.CreatedMappings.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Constructor_WhenThresholdOutOfRange_Throws()
     {
         Should.Throw<ArgumentOutOfRangeException>(() => new IdentityResolver([], [], [], 0m));

@@ -26,13 +26,24 @@ public interface IIdentityStore
     /// process did, changes nothing.
     /// </summary>
     Task StoreLearnedAsync(IReadOnlyCollection<Asset> assets, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The number of the newest operator's correction stored (a split or a merge; 0 when none): it changes whenever a
+    /// correction moved mappings, which is when decisions remembered before may no longer hold.
+    /// </summary>
+    Task<long> LastCorrectionAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What is stored about the identities a batch touches: their mappings, crosswalk rows and candidate assets.</summary>
 public sealed record IdentitySnapshot(IReadOnlyList<Asset> Assets, IReadOnlyList<AssetSourceMapping> Mappings, IReadOnlyList<CrosswalkEntry> Crosswalk);
 
 /// <summary>
-/// A batch's identity decision: the assets it created or taught something, the mappings it created, and what the
-/// decider keeps of it (<paramref name="Outcome"/>).
+/// A batch's identity decision: the assets it created or taught something, the mappings it created (each stored with a
+/// decision record, from its <paramref name="Evidence"/> when given), and what the decider keeps of it
+/// (<paramref name="Outcome"/>).
 /// </summary>
-public sealed record IdentityDecision<T>(T Outcome, IReadOnlyCollection<Asset> Assets, IReadOnlyCollection<AssetSourceMapping> Mappings);
+public sealed record IdentityDecision<T>(
+    T Outcome,
+    IReadOnlyCollection<Asset> Assets,
+    IReadOnlyCollection<AssetSourceMapping> Mappings,
+    IReadOnlyDictionary<SourceKey, MappingEvidence>? Evidence = null);

@@ -42,7 +42,7 @@ public sealed class BatchIdentities(IIdentityStore store, IdentityCache cache, I
             var resolver = Resolver(snapshot);
             var quotes = Resolve(source, records, resolver, now);
             var learned = new Learned([.. snapshot.Mappings, .. resolver.CreatedMappings], [.. snapshot.Assets, .. resolver.CreatedAssets], quotes);
-            return new IdentityDecision<Learned>(learned, resolver.ChangedAssets, resolver.CreatedMappings);
+            return new IdentityDecision<Learned>(learned, resolver.ChangedAssets, resolver.CreatedMappings, resolver.Evidence);
         }, cancellationToken);
         cache.Remember(decided.Mappings, decided.Assets);
         return decided.Quotes;
@@ -50,6 +50,14 @@ public sealed class BatchIdentities(IIdentityStore store, IdentityCache cache, I
 
     /// <summary>Forgets every decision seen: the database may no longer hold what the cache remembers.</summary>
     internal void Forget() => cache.Clear();
+
+    /// <summary>
+    /// Forgets every decision seen when an operator corrected identities since the cache last looked (in any process).
+    /// A run calls it first, holding its source's run lock: no correction moves a key of a source being run, so the
+    /// cache holds for that source until the run ends.
+    /// </summary>
+    internal async Task RefreshAsync(CancellationToken cancellationToken) =>
+        cache.Align(await store.LastCorrectionAsync(cancellationToken));
 
     private IdentityResolver Resolver(IdentitySnapshot snapshot) =>
         new(snapshot.Assets, snapshot.Mappings, snapshot.Crosswalk, settings.NameSimilarityThreshold);

@@ -7,16 +7,20 @@ namespace Kasparro.Application.Ingestion.RunIngestion;
 
 /// <summary>
 /// The identity decisions this process has seen stored: each (source, source asset id) with its mapping, and the
-/// mapped assets as last written. A mapping never changes once stored (the first one wins, decisions being taken one
-/// at a time) and assets are never deleted, so a batch whose every key is known here is resolved without reading the
-/// store: no look-up and no decision, unless an asset learns a name or a larger market cap, which is stored as "keep
-/// the first name, the larger market cap" and so comes out the same whichever process gets there first. A batch with
-/// any unknown key takes a decision of the store and then teaches the cache what it read and decided.
+/// mapped assets as last written. The resolver never changes a stored mapping (the first one wins, decisions being
+/// taken one at a time), so a batch whose every key is known here is resolved without reading the store: no look-up
+/// and no decision, unless an asset learns a name or a larger market cap, which is stored as "keep the first name, the
+/// larger market cap" and so comes out the same whichever process gets there first. A batch with any unknown key takes
+/// a decision of the store and then teaches the cache what it read and decided.
 /// </summary>
 /// <remarks>
-/// A run that fails for an unexpected reason empties it, so that a database restored or emptied under a running
-/// process costs one failed run, not every run after it. Beyond <see cref="Capacity"/> keys nothing more is added
-/// (the batches of those keys take the look-up, as without a cache).
+/// Only an operator's correction (a split or a merge) moves mappings, and removes a merged asset. Every run first
+/// compares the number of the newest correction stored with the one the cache was filled under, and starts empty when
+/// they differ (<see cref="Align"/>); corrections are refused while a run of a source whose mappings they move is in
+/// progress, so no run resolves a key from a mapping moved during it. A run that fails for an unexpected reason empties
+/// the cache too, so that a database restored or emptied under a running process costs one failed run, not every run
+/// after it. Beyond <see cref="Capacity"/> keys nothing more is added (the batches of those keys take the look-up, as
+/// without a cache).
 /// </remarks>
 public sealed class IdentityCache
 {
@@ -25,6 +29,8 @@ public sealed class IdentityCache
 
     private readonly ConcurrentDictionary<SourceKey, AssetSourceMapping> _mappings = new();
     private readonly ConcurrentDictionary<Guid, StoredAsset> _assets = new();
+    private readonly Lock _generationLock = new();
+    private long _generation;
 
     /// <summary>Keys known, for tests and diagnostics.</summary>
     public int Count => _mappings.Count;
@@ -80,6 +86,19 @@ public sealed class IdentityCache
             if (mappingRoom > 0 && _mappings.TryAdd(mapping.Key, mapping))
             {
                 mappingRoom--;
+            }
+        }
+    }
+
+    /// <summary>Empties the cache unless it was filled under this correction number, and keeps the number.</summary>
+    public void Align(long lastCorrection)
+    {
+        lock (_generationLock)
+        {
+            if (lastCorrection != _generation)
+            {
+                Clear();
+                _generation = lastCorrection;
             }
         }
     }

@@ -126,6 +126,7 @@ public sealed partial class SourceRunner(
     /// </summary>
     private async Task ExecuteAsync(IIngestionSource source, IngestionRun run, RunIngestionCommand command, CancellationToken cancellationToken)
     {
+        await identities.RefreshAsync(cancellationToken);
         var aliases = await store.GetTickerAliasesAsync(cancellationToken);
         var checkpoints = (await store.GetCheckpointsAsync(source.Name, cancellationToken)).ToDictionary(c => c.Stream, StringComparer.Ordinal);
         var context = new SourceReadContext(run.Id, checkpoints, new SourceOverrides(command.CsvPath)) { Progress = progress };

@@ -23,7 +23,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database, TimeProvide
         await using var transaction = await WriteTransaction.BeginAsync(database.DataSource, durable: true, logger, cancellationToken);
         var snapshot = await IdentityRows.LoadAsync(transaction, keys, tickers, cancellationToken);
         var decision = decide(snapshot);
-        await IdentityRows.StoreAsync(transaction, decision.Assets, decision.Mappings, time.GetUtcNow(), cancellationToken);
+        await IdentityRows.StoreAsync(transaction, decision.Assets, decision.Mappings, decision.Evidence, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return decision.Outcome;
     }
@@ -37,7 +37,13 @@ public sealed class PostgresIdentityStore(PostgresDatabase database, TimeProvide
         }
 
         await using var transaction = await WriteTransaction.BeginAsync(database.DataSource, durable: true, logger, cancellationToken);
-        await IdentityRows.StoreAsync(transaction, assets, [], time.GetUtcNow(), cancellationToken);
+        await IdentityRows.StoreAsync(transaction, assets, [], null, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<long> LastCorrectionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(IdentityRows.LastCorrectionSql);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -3,7 +3,7 @@ using Kasparro.WebApi.Http;
 
 namespace Kasparro.WebApi.Endpoints.V1;
 
-/// <summary><c>POST /v1/runs</c>: start a manual ETL run, with the admin bearer token.</summary>
+/// <summary><c>POST /v1/runs</c>: start a manual ETL run, with the admin bearer token (<see cref="AdminTokenFilter"/>).</summary>
 public static class RunCommandEndpoints
 {
     public static RouteGroupBuilder MapRunCommandEndpoints(this RouteGroupBuilder v1)
@@ -21,30 +21,9 @@ public static class RunCommandEndpoints
         return v1;
     }
 
-    public static async Task<IResult> TriggerRun(IMediator mediator, ApiAccess access, HttpContext context, TriggerRunRequest? body, CancellationToken cancellationToken)
+    public static async Task<IResult> TriggerRun(IMediator mediator, TriggerRunRequest? body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediator);
-        ArgumentNullException.ThrowIfNull(access);
-        ArgumentNullException.ThrowIfNull(context);
-        if (!access.AdminEnabled)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Starting runs over HTTP is disabled.",
-                detail: "Set ADMIN_TOKEN on the server to enable POST /v1/runs.");
-        }
-
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (!access.IsAdmin(token))
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "The admin token is missing or wrong.",
-                detail: "Send Authorization: Bearer <ADMIN_TOKEN>.");
-        }
-
         var result = await mediator.Send(new TriggerRunCommand(body?.Source), cancellationToken);
         var started = result.Started.Select(r => new RunLink(r.Source, r.RunId!.Value, "running", $"/v1/runs/{r.RunId}")).ToList();
         var busy = result.Busy.Select(r => new BusySource(r.Source, r.RunId)).ToList();

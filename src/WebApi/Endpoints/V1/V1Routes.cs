@@ -5,7 +5,7 @@ namespace Kasparro.WebApi.Endpoints.V1;
 
 /// <summary>
 /// The <c>/v1</c> API, versioned by Asp.Versioning in the URL segment: reads behind the API key and the per-client rate
-/// limit; the admin command behind its bearer token. Each feature maps its own endpoints onto these groups.
+/// limit; the admin endpoints behind the admin bearer token. Each feature maps its own endpoints onto these groups.
 /// </summary>
 public static class V1Routes
 {
@@ -26,7 +26,11 @@ public static class V1Routes
         reads.MapStatsEndpoints();
         reads.MapSchemaDriftEndpoints();
 
-        v1.MapRunCommandEndpoints();
+        var admin = v1.MapGroup(string.Empty)
+            .AddEndpointFilter<AdminTokenFilter>()
+            .WithMetadata(AdminEndpoint.Instance);
+        admin.MapRunCommandEndpoints();
+        admin.MapIdentityEndpoints();
         return app;
     }
 }

@@ -42,9 +42,15 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
             foreach (var operation in path.Value.EnumerateObject())
             {
                 var responses = operation.Value.GetProperty("responses");
-                var expected = operation.Name == "get"
-                    ? path.Name.Contains('{', StringComparison.Ordinal) ? ["400", "401", "404", "429", "503"] : new[] { "400", "401", "429", "503" }
-                    : ["400", "401", "403", "409", "503"];
+                var admin = operation.Value.GetProperty("security")[0].TryGetProperty("AdminBearer", out _);
+                var routeValue = path.Name.Contains('{', StringComparison.Ordinal);
+                string[] expected = (admin, operation.Name) switch
+                {
+                    (false, "get") => routeValue ? ["400", "401", "404", "429", "503"] : ["400", "401", "429", "503"],
+                    (true, "get") => routeValue ? ["400", "401", "403", "404", "503"] : ["400", "401", "403", "503"],
+                    _ => ["400", "401", "403", "409", "503"],
+                };
+                (admin || operation.Name == "get").ShouldBeTrue($"{operation.Name} {path.Name}: every /v1 command needs the admin token");
                 foreach (var status in expected)
                 {
                     responses.TryGetProperty(status, out var problem).ShouldBeTrue($"{operation.Name} {path.Name} documents {status}");
@@ -59,6 +65,11 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
                     headers.GetProperty("api-supported-versions").GetProperty("example").GetString().ShouldBe("1.0");
                 }
             }
+        }
+
+        foreach (var (path, method) in new[] { ("/v1/identity/review", "get"), ("/v1/assets/{id}/decisions", "get"), ("/v1/assets/{id}/split", "post"), ("/v1/assets/merge", "post") })
+        {
+            paths.GetProperty(path).GetProperty(method).GetProperty("security")[0].TryGetProperty("AdminBearer", out _).ShouldBeTrue($"{method} {path} needs the admin token");
         }
 
         var schemes = document.GetProperty("components").GetProperty("securitySchemes");
