@@ -158,6 +158,7 @@ internal static class IdentityRows
             batch.BatchCommands.Add(MappingsCommand(mappings));
         }
 
+        batch.BatchCommands.Add(Changes.DataVersionSql.Bump());
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
