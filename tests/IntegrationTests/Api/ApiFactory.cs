@@ -22,7 +22,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly PostgresServer? _ownServer;
     private readonly TempCsvFolder _csv = new();
     private NpgsqlDataSource? _dataSource;
-    private IHost? _host;
+    private readonly List<IHost> _hosts = [];
 
     public ApiFactory()
     {
@@ -76,7 +76,17 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         batch.BatchCommands.Add(statement);
         batch.BatchCommands.Add(DataVersionSql.Bump());
         await batch.ExecuteNonQueryAsync();
-        _host?.Services.GetRequiredService<PostgresDatabase>().DataVersion.Changed();
+        IHost[] running;
+        lock (_hosts)
+        {
+            running = [.. _hosts];
+        }
+
+        foreach (var host in running)
+        {
+            host.Services.GetRequiredService<PostgresDatabase>().DataVersion.Changed();
+        }
+
         return statement.RecordsAffected;
     }
 
@@ -108,10 +118,22 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>This factory's hosts (one more per <c>WithWebHostBuilder</c>), each until it stops: the writes above tell them.</summary>
     protected override IHost CreateHost(IHostBuilder builder)
     {
         var host = base.CreateHost(builder);
-        _host = host;
+        lock (_hosts)
+        {
+            _hosts.Add(host);
+        }
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            lock (_hosts)
+            {
+                _hosts.Remove(host);
+            }
+        });
         return host;
     }
 
