@@ -98,7 +98,7 @@ load_quotes() {
     log "loading $((per_asset * ASSETS)) quotes ($ASSETS assets x $per_asset observations $STEP_MINUTES minutes apart) with SQL"
     psql_bench -d "$BENCH_DB" <<SQL
 INSERT INTO assets (id, ticker, name, normalized_name, market_cap_usd, created_at, updated_at)
-SELECT gen_random_uuid(), 'T' || lpad(a::text, 4, '0'), 'Token ' || a, 'token ' || a, ($ASSETS - a + 1) * 1000000, now(), now()
+SELECT gen_random_uuid(), 'T' || lpad(a::text, 4, '0'), 'Token ' || a, 'token ' || a, ($ASSETS - a + 1)::numeric * 1000000, now(), now()
 FROM generate_series(1, $ASSETS) AS a;
 INSERT INTO asset_sources (source, source_asset_id, asset_id, method, confidence, created_at)
 SELECT (ARRAY['coinpaprika','coingecko','csv'])[1 + (substr(ticker, 2)::int % 3)], lower(ticker), id, 'new', 1, now() FROM assets;

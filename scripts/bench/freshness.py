@@ -29,8 +29,8 @@ def newest_observed(base, ticker):
 def known_version(base):
     with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
         for line in response.read().decode().splitlines():
-            if line.startswith("data_version "):
-                return int(float(line.split()[1]))
+            if line.startswith(("data_version ", "data_version{")):
+                return int(float(line.split()[-1]))
     return -1
 
 

@@ -11,6 +11,7 @@ TARGET_MIX_P99_MS=10
 TARGET_WRITES_P99_MS=25
 TARGET_RERUN_S=2         # make bench's floor for re-reading an unchanged file
 declare -A MIX_API=()
+declare -A MIX_CACHE=()
 WRITER_PID=""
 LIVE_PID=""
 
@@ -18,33 +19,57 @@ next_cursor() {
     python3 -c 'import json,sys,urllib.parse; c=json.load(sys.stdin)["pagination"]["next_cursor"]; print(urllib.parse.quote(c, safe="") if c else "")'
 }
 
-# The mix's material, read from the API (MIX_FILE, see mix.lua): every ticker, most popular first; for the 50 most
-# popular, the cursors of their second and third pages and the ETag of their first page.
+# The mix's material, read from the API (MIX_FILE, see mix.lua): every ticker, most popular first; for the first
+# page of everything and of the 50 most popular tickers, the cursors of the second and third pages (when they exist)
+# and the first page's ETag.
 mix_prepare() {
     export MIX_FILE="$BENCH_LOGS/mix.tsv"
     : >"$MIX_FILE"
-    local a ticker path etag cursor page="$BENCH_LOGS/mix-page.json"
+    local a path
     for ((a = 1; a <= ASSETS; a++)); do printf 'ticker\tT%04d\n' "$a" >>"$MIX_FILE"; done
+    mix_pages "/v1/data?limit=50"
     for ((a = 1; a <= 50 && a <= ASSETS; a++)); do
-        ticker="$(printf 'T%04d' "$a")"
-        path="/v1/data?ticker=$ticker&limit=50"
-        etag="$(curl -fsS -D - -o "$page" "$API_BASE$path" | awk 'tolower($1) == "etag:" { sub(/\r$/, "", $2); print $2 }')"
-        [[ -n $etag ]] || die "no ETag on $path"
-        printf 'etag\t%s\t%s\n' "$path" "$etag" >>"$MIX_FILE"
-        cursor="$(next_cursor <"$page")"
-        [[ -n $cursor ]] || continue
-        printf 'cursor\t%s\n' "$path&cursor=$cursor" >>"$MIX_FILE"
-        cursor="$(curl -fsS "$API_BASE$path&cursor=$cursor" | next_cursor)"
-        [[ -z $cursor ]] || printf 'cursor\t%s\n' "$path&cursor=$cursor" >>"$MIX_FILE"
+        mix_pages "/v1/data?ticker=$(printf 'T%04d' "$a")&limit=50"
     done
-    grep -q '^cursor' "$MIX_FILE" || die "no ticker has a second page: load more quotes per asset"
+}
+
+# mix_pages PATH: the first page's ETag and the cursors of the next two pages, as MIX_FILE lines.
+mix_pages() {
+    local path="$1" etag cursor page="$BENCH_LOGS/mix-page.json"
+    etag="$(curl -fsS -D - -o "$page" "$API_BASE$path" | awk 'tolower($1) == "etag:" { sub(/\r$/, "", $2); print $2 }')"
+    [[ -n $etag ]] || die "no ETag on $path"
+    printf 'etag\t%s\t%s\n' "$path" "$etag" >>"$MIX_FILE"
+    cursor="$(next_cursor <"$page")"
+    [[ -n $cursor ]] || return 0
+    printf 'cursor\t%s\n' "$path&cursor=$cursor" >>"$MIX_FILE"
+    cursor="$(curl -fsS "$API_BASE$path&cursor=$cursor" | next_cursor)"
+    [[ -z $cursor ]] || printf 'cursor\t%s\n' "$path&cursor=$cursor" >>"$MIX_FILE"
 }
 
 # mix_measure LABEL: the mix through wrk against the running API, after its unmeasured warm-up.
 mix_measure() {
     log "measuring the mix ($1; ${BENCH_SECONDS}s, $BENCH_CONNECTIONS connections)"
     wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP_SECONDS}s" -s "$MIX_LUA" "$API_BASE" >/dev/null 2>&1 || true
+    local before
+    before="$(cache_counts)"
     MIX_API[$1]="$(wrk_run "mix-$1" "$API_BASE" -s "$MIX_LUA")"
+    MIX_CACHE[$1]="$(counts_since "$before")"
+}
+
+# The API's response cache counters: "hits misses bypassed not_modified".
+cache_counts() {
+    curl -fsS "$API_BASE/metrics" | awk '
+        $1 ~ /^response_cache_hits_total/ { h += $NF } $1 ~ /^response_cache_misses_total/ { m += $NF }
+        $1 ~ /^response_cache_bypassed_total/ { b += $NF } $1 ~ /^response_cache_not_modified_total/ { n += $NF }
+        END { printf "%d %d %d %d", h, m, b, n }'
+}
+
+# counts_since "h m b n" -> "hits H, misses M, bypassed B, 304s N" over the window since those counts.
+counts_since() {
+    local h0 m0 b0 n0 h m b n
+    read -r h0 m0 b0 n0 <<<"$1"
+    read -r h m b n <<<"$(cache_counts)"
+    echo "hits $((h - h0)), misses $((m - m0)), bypassed $((b - b0)), 304s $((n - n0))"
 }
 
 # The statements the mix's requests send when nothing is cached, weighted as the mix (revalidations cost a ticker page).
@@ -101,7 +126,10 @@ mix_measure_under_writes() {
     python3 "$ROOT/scripts/bench/freshness.py" "$API_BASE" T0001 "$BENCH_SECONDS" \
         "$PG_BINDIR/psql" -X -h 127.0.0.1 -p "$BENCH_PORT" -U "$BENCH_USER" -d "$BENCH_DB" >"$BENCH_LOGS/freshness.txt" 2>&1 &
     checker=$!
+    local counts
+    counts="$(cache_counts)"
     MIX_API[writes]="$(wrk_run mix-writes "$API_BASE" -s "$MIX_LUA")"
+    MIX_CACHE[writes]="$(counts_since "$counts")"
     wait "$checker" || die "the freshness check failed: $(tail -n 5 "$BENCH_LOGS/freshness.txt")"
     FRESHNESS="$(tail -n 1 "$BENCH_LOGS/freshness.txt")"
     COMMITTED=$(($(psql_bench -d "$BENCH_DB" -c "SELECT count(*) FROM etl_runs WHERE loaded_count > 0") - before))
@@ -116,8 +144,8 @@ report_mix() {
     echo
     echo "$MACHINE Mix per 100 requests: 30 first pages of a ticker, 10 first pages, 15 cursor pages, 15 \`/v1/assets/{t}\`, 10 histories, 20 revalidations; tickers Zipf-like (s = 1.1). pgbench runs each request's statements with the response cache's help removed (revalidations as ticker pages), tickers by \`random_zipfian\`."
     echo
-    echo "| mix | API req/s | API p50 ms | API p99 ms | non-2xx | pgbench tps | SQL p50 ms | SQL p99 ms | API/SQL | floors |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| mix | API req/s | API p50 ms | API p99 ms | non-2xx | pgbench tps | SQL p50 ms | SQL p99 ms | API/SQL | floors | the API's cache |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     for label in cold warm writes; do
         api="${MIX_API[$label]:-}"
         [[ -n $api ]] || continue
@@ -128,7 +156,7 @@ report_mix() {
             warm) floors="ratio ≥ $TARGET_MIX_RATIO: $(pass_miss "$ratio >= $TARGET_MIX_RATIO"); p99 < $TARGET_MIX_P99_MS ms: $(pass_miss "$p99 < $TARGET_MIX_P99_MS")" ;;
             writes) floors="p99 < $TARGET_WRITES_P99_MS ms: $(pass_miss "$p99 < $TARGET_WRITES_P99_MS"); no answer older than its commit: $(pass_miss "$(awk '{ print $4 }' <<<"$FRESHNESS") == 0 && $(awk '{ print $8 }' <<<"$FRESHNESS") == 0 && $(awk '{ print $2 }' <<<"$FRESHNESS") > 0")" ;;
         esac
-        echo "| $label | $(calc "$rps" %.0f) | $p50 | $p99 | $non2xx | $(calc "$tps" %.0f) | $sp50 | $sp99 | $ratio | $floors |"
+        echo "| $label | $(calc "$rps" %.0f) | $p50 | $p99 | $non2xx | $(calc "$tps" %.0f) | $sp50 | $sp99 | $ratio | $floors | ${MIX_CACHE[$label]:-} |"
     done
     echo
     echo "cold: \`RESPONSE_CACHE_MB=0\`; warm: the cache on; writes: warm while a second server committed $COMMITTED batches (one every second). Freshness check on T0001: $FRESHNESS (an answer is checked once the API's \`data_version\` shows the commit; one asked before the notice arrived may miss it and is only counted)."
