@@ -1,4 +1,5 @@
 using Kasparro.Application.Assets.Ports;
+using Kasparro.Application.Changes.Ports;
 using Kasparro.Application.Common.Ports;
 using Kasparro.Application.Database.Ports;
 using Kasparro.Application.Health.Ports;
@@ -11,6 +12,7 @@ using Kasparro.Application.SchemaDrift.Ports;
 using Kasparro.Application.Stats.Ports;
 using Kasparro.Infrastructure.Health;
 using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Persistence.Changes;
 using Kasparro.Infrastructure.Persistence.Identity;
 using Kasparro.Infrastructure.Persistence.Ingestion;
 using Kasparro.Infrastructure.Queries;
@@ -79,9 +81,20 @@ public static partial class DependencyInjection
         services.AddSingleton<IEtlMetricsReader, PostgresEtlMetricsReader>();
         services.AddSingleton<IAssetReader, AssetReader>();
         services.AddSingleton<IFailureClassifier, PostgresFailureClassifier>();
+        services.AddSingleton<IDataVersion>(provider => provider.GetRequiredService<PostgresDatabase>().DataVersion);
 
         services.AddCsvSource(configuration["CSV_PATH"] ?? "data/");
         services.AddApiSources(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// For a process that answers reads: the listener that keeps the data version current from the database's change
+    /// notices (<see cref="DataChangeListener"/>). Register it after the migrations' hosted service, which it needs.
+    /// </summary>
+    public static IServiceCollection AddDataChangeListener(this IServiceCollection services)
+    {
+        services.AddHostedService<DataChangeListener>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Kasparro.Application.Common.Exceptions;
+using Kasparro.Infrastructure.Persistence.Changes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -29,6 +30,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     {
         _dataSource = new Lazy<NpgsqlDataSource>(() => create(false), LazyThreadSafetyMode.ExecutionAndPublication);
         _readDataSource = new Lazy<NpgsqlDataSource>(() => create(true), LazyThreadSafetyMode.ExecutionAndPublication);
+        DataVersion = new DataVersionTracker(this);
     }
 
     /// <summary>
@@ -44,6 +46,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// before its next use; its auto-prepared statements stay prepared.
     /// </summary>
     public NpgsqlDataSource ReadDataSource => _readDataSource.Value;
+
+    /// <summary>What this process knows of the version of this database's data; every writer tells it of its commits.</summary>
+    public DataVersionTracker DataVersion { get; }
 
     /// <summary>Reads <c>DATABASE_URL</c> when the data source is first needed, not now.</summary>
     public static PostgresDatabase FromConfiguration(IConfiguration configuration, ILoggerFactory? loggerFactory)

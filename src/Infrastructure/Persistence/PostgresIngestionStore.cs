@@ -1,6 +1,7 @@
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Ingestion;
 using Kasparro.Domain.Markets;
+using Kasparro.Infrastructure.Persistence.Changes;
 using Npgsql;
 
 namespace Kasparro.Infrastructure.Persistence;
@@ -8,7 +9,7 @@ namespace Kasparro.Infrastructure.Persistence;
 /// <summary>
 /// <see cref="IIngestionStore"/> on PostgreSQL with plain Npgsql rather than EF Core: every method is one short
 /// statement on a row the ingestion owns, and there is nothing to track. EF Core (<see cref="KasparroDbContext"/>)
-/// serves the read side.
+/// serves the read side. A statement that changes a run moves the data version on with it (runs are read over HTTP).
 /// </summary>
 public sealed class PostgresIngestionStore(PostgresDatabase database) : IIngestionStore
 {
@@ -56,7 +57,7 @@ public sealed class PostgresIngestionStore(PostgresDatabase database) : IIngesti
 
     public async Task<int> CloseAbandonedRunsAsync(string source, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE etl_runs
             SET status = 'failed',
                 finished_at = GREATEST($2, started_at),
@@ -67,13 +68,13 @@ public sealed class PostgresIngestionStore(PostgresDatabase database) : IIngesti
         command.Parameters.Add(new NpgsqlParameter { Value = source });
         command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = AbandonedMessage });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await DataVersionSql.ExecuteChangingAsync(database, command, cancellationToken);
     }
 
     public async Task AddRunAsync(IngestionRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var command = database.DataSource.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO etl_runs (id, source, trigger, status, started_at, finished_at, duration_ms,
                                   read_count, loaded_count, skipped_count, rejected_count, error_message)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -81,14 +82,14 @@ public sealed class PostgresIngestionStore(PostgresDatabase database) : IIngesti
         command.Parameters.Add(new NpgsqlParameter { Value = run.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = run.Source });
         command.Parameters.Add(new NpgsqlParameter { Value = run.Trigger.ToText() });
-        AddOutcome(command, run);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        AddOutcome(command.Parameters, run);
+        await DataVersionSql.ExecuteChangingAsync(database, command, cancellationToken);
     }
 
     public async Task SaveRunAsync(IngestionRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var command = database.DataSource.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE etl_runs
             SET status = $4, started_at = $5, finished_at = $6, duration_ms = $7,
                 read_count = $8, loaded_count = $9, skipped_count = $10, rejected_count = $11, error_message = $12
@@ -97,25 +98,25 @@ public sealed class PostgresIngestionStore(PostgresDatabase database) : IIngesti
         command.Parameters.Add(new NpgsqlParameter { Value = run.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = run.Source });
         command.Parameters.Add(new NpgsqlParameter { Value = run.Trigger.ToText() });
-        AddOutcome(command, run);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        AddOutcome(command.Parameters, run);
+        if (await DataVersionSql.ExecuteChangingAsync(database, command, cancellationToken) != 1)
         {
             throw new InvalidOperationException($"Run {run.Id} of {run.Source} is not stored: add it before saving its outcome");
         }
     }
 
     /// <summary>Parameters $4..$12: the part of a run that changes.</summary>
-    private static void AddOutcome(NpgsqlCommand command, IngestionRun run)
+    private static void AddOutcome(NpgsqlParameterCollection parameters, IngestionRun run)
     {
-        command.Parameters.Add(new NpgsqlParameter { Value = run.Status.ToText() });
-        command.Parameters.Add(new NpgsqlParameter { Value = run.StartedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = run.FinishedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = run.DurationMs, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = run.Counts.Read });
-        command.Parameters.Add(new NpgsqlParameter { Value = run.Counts.Loaded });
-        command.Parameters.Add(new NpgsqlParameter { Value = run.Counts.Skipped });
-        command.Parameters.Add(new NpgsqlParameter { Value = run.Counts.Rejected });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.Error, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = run.Status.ToText() });
+        parameters.Add(new NpgsqlParameter { Value = run.StartedAt.ToUniversalTime() });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = run.FinishedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        parameters.Add(new NpgsqlParameter<long?> { TypedValue = run.DurationMs, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        parameters.Add(new NpgsqlParameter { Value = run.Counts.Read });
+        parameters.Add(new NpgsqlParameter { Value = run.Counts.Loaded });
+        parameters.Add(new NpgsqlParameter { Value = run.Counts.Skipped });
+        parameters.Add(new NpgsqlParameter { Value = run.Counts.Rejected });
+        parameters.Add(new NpgsqlParameter<string?> { TypedValue = run.Error, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
     }
 
     private static IngestionRun ReadRun(NpgsqlDataReader reader) =>

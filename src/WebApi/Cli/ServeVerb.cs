@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kasparro.Application.Ingestion.Ports;
+using Kasparro.WebApi.Caching;
 using Kasparro.WebApi.Endpoints;
 using Kasparro.WebApi.Endpoints.V1;
 using Kasparro.WebApi.Hosting;
@@ -63,6 +64,7 @@ public static partial class ServeVerb
         services.AddSingleton<IBackgroundRuns>(provider => provider.GetRequiredService<BackgroundRuns>());
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundRuns>());
         services.AddHostedService<MigrateOnStartup>();
+        services.AddReadCache(builder.Configuration);
         services.AddHostedService<EtlScheduler>();
 
         var app = builder.Build();

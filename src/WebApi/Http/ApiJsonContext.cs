@@ -13,4 +13,5 @@ namespace Kasparro.WebApi.Http;
 [JsonSerializable(typeof(AssetEndpoints.AssetsResponse))]
 [JsonSerializable(typeof(AssetEndpoints.AssetResponse))]
 [JsonSerializable(typeof(AssetEndpoints.AssetHistoryResponse))]
+[JsonSerializable(typeof(ResponseMeta))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

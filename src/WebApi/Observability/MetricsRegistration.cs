@@ -10,10 +10,10 @@ using OpenTelemetry.Trace;
 namespace Kasparro.WebApi.Observability;
 
 /// <summary>
-/// OpenTelemetry for the API: metrics (ASP.NET Core's, HttpClient's, Npgsql's, the runtime's and our ETL series)
-/// served at <c>GET /metrics</c> in Prometheus text (outside <c>/v1</c>: no API key, no rate limit), and, only when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics, traces and logs pushed over OTLP, configured by the standard
-/// <c>OTEL_*</c> variables. Nothing here reads a secret; the instrumentations record no headers, redact query strings,
+/// OpenTelemetry for the API: metrics (ASP.NET Core's, HttpClient's, Npgsql's, the runtime's, our ETL series, the data
+/// change listener's and the read cache's) served at <c>GET /metrics</c> in Prometheus text (outside <c>/v1</c>: no API
+/// key, no rate limit), and, only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics, traces and logs pushed over
+/// OTLP, configured by the standard <c>OTEL_*</c> variables. Nothing here reads a secret; the instrumentations record no headers, redact query strings,
 /// and Npgsql records the SQL text (parameters travel separately and are not recorded) and the data source's name.
 /// </summary>
 public static class MetricsRegistration
@@ -39,6 +39,7 @@ public static class MetricsRegistration
                 // The outbound politeness: retries, timeouts, breaker and rate limiter events per source pipeline.
                 .AddMeter("Polly")
                 .AddMeter(EtlInstruments.MeterName)
+                .AddMeter(ResponseCacheInstruments.MeterName)
                 .AddInstrumentation(provider => provider.GetRequiredService<EtlInstruments>())
                 .KeepOwnHostMeters()
                 .AddPrometheusExporter(o =>

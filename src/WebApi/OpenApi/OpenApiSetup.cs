@@ -32,7 +32,9 @@ public static class OpenApiSetup
                 "Crypto market data from CoinPaprika, CoinGecko and CSV files, unified into canonical assets with exact prices. "
                 + "JSON bodies are snake_case; errors are RFC 9457 problems (`application/problem+json`) with `request_id`, and "
                 + "400s carry `errors` per parameter. Every response has `X-Request-Id`. When the server sets API_KEYS, `/v1` reads "
-                + "need `X-API-Key`; reads are rate limited per key (or client address) with 429 and `Retry-After`.",
+                + "need `X-API-Key`; reads are rate limited per key (or client address) with 429 and `Retry-After`. Reads other than "
+                + "`/v1/stats` carry a strong `ETag` and `Cache-Control: no-cache`: send the ETag back in `If-None-Match` to get "
+                + "304 until the stored data changes.",
 
             // No licence is granted: the document says so rather than leaving the field out (an SPDX LicenseRef, as 3.1 asks).
             License = new OpenApiLicense { Name = "Proprietary: all rights reserved", Identifier = "LicenseRef-Proprietary" },
@@ -119,6 +121,7 @@ public static class OpenApiSetup
 
         AddProblem(operation, "414", QueryTooLong, null);
 
+        DescribeRevalidation(operation);
         foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
         {
             response.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -149,6 +152,34 @@ public static class OpenApiSetup
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>A read that may answer 304 (<c>CachedRead</c>): its 200 and 304 carry <c>ETag</c> and <c>Cache-Control</c>.</summary>
+    private static void DescribeRevalidation(OpenApiOperation operation)
+    {
+        if (!operation.Responses!.TryGetValue("304", out var notModified) || notModified is not OpenApiResponse unchanged)
+        {
+            return;
+        }
+
+        unchanged.Description = "The answer the client holds, named by the ETag it sent in `If-None-Match`, is still current: no body.";
+        foreach (var status in new[] { "200", "304" })
+        {
+            if (operation.Responses.TryGetValue(status, out var documented) && documented is OpenApiResponse response)
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers["ETag"] = new OpenApiHeader
+                {
+                    Description = "A strong validator of this answer: it changes when stored data changes. Send it back in `If-None-Match` to get 304 while it holds.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+                response.Headers["Cache-Control"] = new OpenApiHeader
+                {
+                    Description = "`no-cache`: the answer may be kept, and is revalidated before each use.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
+        }
     }
 
     private static void AddProblem(OpenApiOperation operation, string status, string description, JsonNode? example)

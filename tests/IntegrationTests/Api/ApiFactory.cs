@@ -1,9 +1,12 @@
 using Kasparro.IntegrationTests.Fixtures;
+using Kasparro.Infrastructure.Persistence;
+using Kasparro.Infrastructure.Persistence.Changes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -19,6 +22,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly PostgresServer? _ownServer;
     private readonly TempCsvFolder _csv = new();
     private NpgsqlDataSource? _dataSource;
+    private readonly List<IHost> _hosts = [];
 
     public ApiFactory()
     {
@@ -56,15 +60,34 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Rows a test class needs before its first request.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Writes as the platform's writers do: the statement and the data version's bump commit together, and the app (once
+    /// it runs) is told at once, as a commit of its own process would tell it.
+    /// </summary>
     public async Task<int> ExecuteAsync(string sql, params object?[] parameters)
     {
-        await using var command = Data.CreateCommand(sql);
+        await using var batch = Data.CreateBatch();
+        var statement = new NpgsqlBatchCommand(sql);
         foreach (var parameter in parameters)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+            statement.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
         }
 
-        return await command.ExecuteNonQueryAsync();
+        batch.BatchCommands.Add(statement);
+        batch.BatchCommands.Add(DataVersionSql.Bump());
+        await batch.ExecuteNonQueryAsync();
+        IHost[] running;
+        lock (_hosts)
+        {
+            running = [.. _hosts];
+        }
+
+        foreach (var host in running)
+        {
+            host.Services.GetRequiredService<PostgresDatabase>().DataVersion.Changed();
+        }
+
+        return statement.RecordsAffected;
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params object?[] parameters)
@@ -93,6 +116,25 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await Postgres.DropDatabaseAsync(ConnectionString);
         }
+    }
+
+    /// <summary>This factory's hosts (one more per <c>WithWebHostBuilder</c>), each until it stops: the writes above tell them.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        lock (_hosts)
+        {
+            _hosts.Add(host);
+        }
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            lock (_hosts)
+            {
+                _hosts.Remove(host);
+            }
+        });
+        return host;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

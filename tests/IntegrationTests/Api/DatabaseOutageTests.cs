@@ -1,4 +1,5 @@
 using System.Net;
+using Kasparro.IntegrationTests.Api.Caching;
 using Kasparro.IntegrationTests.Fixtures;
 
 namespace Kasparro.IntegrationTests.Api;
@@ -23,6 +24,8 @@ public sealed class DatabaseOutageTests(PostgresServer server)
         await server.StopAsync();
         try
         {
+            // Until the app knows its change listener lost the server, it may answer from its cache (nothing can commit now).
+            await CacheProbe.UntilAsync(async () => await client.MetricAsync("data_changes_listening") == 0, "the app knows its listener is down");
             using var read = await client.GetAsync("/v1/data");
             var problem = await read.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
             problem.GetProperty("title").GetString().ShouldBe("The database is unavailable.");

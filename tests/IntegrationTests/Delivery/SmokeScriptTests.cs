@@ -117,6 +117,10 @@ public sealed partial class SmokeScriptTests : IAsyncLifetime
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // Listening, but too busy starting to answer within this attempt's 2 s: ask again.
+            }
 
             await Task.Delay(100, deadline.Token);
         }

@@ -10,7 +10,7 @@ public sealed class DatabaseMigratorTests : IAsyncLifetime
     private static readonly string[] ContractTables =
     [
         "raw_coinpaprika", "raw_coingecko", "raw_csv", "assets", "asset_sources", "asset_crosswalk", "ticker_aliases", "quotes",
-        "rejected_records", "schema_drift_events", "etl_runs", "etl_checkpoints", "schema_migrations", "identity_decisions",
+        "rejected_records", "schema_drift_events", "etl_runs", "etl_checkpoints", "schema_migrations", "identity_decisions", "data_version",
     ];
 
     private PostgresServer _server = null!;

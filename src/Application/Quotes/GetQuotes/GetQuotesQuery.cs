@@ -59,8 +59,8 @@ public sealed record QuotePage(IReadOnlyList<QuoteDto> Data, QuotePagination Pag
 
 /// <summary>
 /// <see cref="Total"/> counts the quotes matching the filters, exactly up to <see cref="GetQuotesHandler.TotalCap"/>;
-/// when more match, it is that cap and <see cref="TotalExact"/> is false. It is refreshed at most every few seconds per
-/// filter (see the reader), so a page and its total may be a moment apart while data is loading.
+/// when more match, it is that cap and <see cref="TotalExact"/> is false. The reader may remember it per filter until the
+/// stored data changes, never longer.
 /// </summary>
 public sealed record QuotePagination(int Limit, int? Offset, int Returned, long Total, bool TotalExact, string? NextCursor);
 

@@ -1,5 +1,6 @@
 using Kasparro.Application.Identity.Ports;
 using Kasparro.Domain.Assets;
+using Kasparro.Infrastructure.Persistence.Changes;
 using Kasparro.Infrastructure.Persistence.Ingestion;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,15 @@ public sealed partial class PostgresIdentityCorrections(PostgresDatabase databas
         }
 
         var (decisionId, quotesMoved) = await CorrectionRows.ApplyAsync(transaction, correction, time.GetUtcNow(), cancellationToken);
+        await using (var bump = transaction.CreateBatch())
+        {
+            // Quotes changed assets: every cached read and ETag must move on, here and in every listening process.
+            bump.BatchCommands.Add(DataVersionSql.Bump());
+            await bump.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        database.DataVersion.Changed();
         LogCorrected(correction.Kind.ToString(), correction.AssetId, correction.OtherAssetId, correction.Moved.Count, quotesMoved, decisionId, correction.Who);
         return new CorrectionOutcome(decisionId, quotesMoved, []);
     }

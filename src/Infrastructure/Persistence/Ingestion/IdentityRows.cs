@@ -212,6 +212,7 @@ internal static class IdentityRows
             batch.BatchCommands.Add(MappingsCommand(mappings, evidence ?? new Dictionary<SourceKey, MappingEvidence>()));
         }
 
+        batch.BatchCommands.Add(Changes.DataVersionSql.Bump());
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Kasparro.Application.Ingestion.Ports;
 using Kasparro.Domain.Ingestion;
+using Kasparro.Infrastructure.Persistence.Changes;
 using Microsoft.Extensions.Logging;
 
 namespace Kasparro.Infrastructure.Persistence.Ingestion;
@@ -52,7 +53,7 @@ internal sealed partial class PostgresBatchSteps(PostgresDatabase database, stri
             }
 
             LogWritten(source, batch.Quotes.Count, quotes.Loaded, batch.Rejections.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return new Written(transaction, runId, now, quotes.Loaded);
+            return new Written(transaction, database.DataVersion, runId, now, quotes.Loaded);
         }
         catch
         {
@@ -61,7 +62,7 @@ internal sealed partial class PostgresBatchSteps(PostgresDatabase database, stri
         }
     }
 
-    private sealed class Written(WriteTransaction transaction, Guid runId, DateTimeOffset now, long loaded) : IWrittenBatch
+    private sealed class Written(WriteTransaction transaction, DataVersionTracker dataVersion, Guid runId, DateTimeOffset now, long loaded) : IWrittenBatch
     {
         public long Loaded => loaded;
 
@@ -76,11 +77,14 @@ internal sealed partial class PostgresBatchSteps(PostgresDatabase database, stri
 
                 var runCounts = SideCommands.RunCounts(runId, counts);
                 statements.BatchCommands.Add(runCounts);
+                // Last, so the version's row is locked only while the batch commits; its notice goes out at commit.
+                statements.BatchCommands.Add(DataVersionSql.Bump());
                 await statements.ExecuteNonQueryAsync(cancellationToken);
                 SideCommands.EnsureRunCounted(runCounts, runId);
             }
 
             await transaction.CommitAsync(cancellationToken);
+            dataVersion.Changed();
         }
 
         public ValueTask DisposeAsync() => transaction.DisposeAsync();

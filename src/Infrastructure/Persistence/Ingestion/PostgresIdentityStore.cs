@@ -25,6 +25,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database, TimeProvide
         var decision = decide(snapshot);
         await IdentityRows.StoreAsync(transaction, decision.Assets, decision.Mappings, decision.Evidence, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        database.DataVersion.Changed();
         return decision.Outcome;
     }
 
@@ -39,6 +40,7 @@ public sealed class PostgresIdentityStore(PostgresDatabase database, TimeProvide
         await using var transaction = await WriteTransaction.BeginAsync(database.DataSource, durable: true, logger, cancellationToken);
         await IdentityRows.StoreAsync(transaction, assets, [], null, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        database.DataVersion.Changed();
     }
 
     public async Task<long> LastCorrectionAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Kasparro.Application.Quotes;
 using Kasparro.Application.Quotes.Ports;
 using Kasparro.Application.Quotes.Specifications;
+using Kasparro.Infrastructure.Persistence;
 using Npgsql;
 
 namespace Kasparro.Infrastructure.Queries.Quotes;
@@ -13,21 +14,20 @@ namespace Kasparro.Infrastructure.Queries.Quotes;
 /// statement, its per-query pipeline (building, hashing and funcletizing the expression tree, materializing through the
 /// projection) cost a third to a half of the requests per second (BENCHMARKS.md, "EF Core or SQL for /v1/data"), so this path
 /// keeps its SQL, and an integration test holds its rows equal to EF Core's evaluation of the same specification.
-/// Totals are capped counts, remembered per filter for <see cref="TotalLifetime"/>, so paging through a result costs one
-/// statement per page.
+/// Totals are capped counts, remembered per filter until the data version moves on (while this process hears of every
+/// change; otherwise each is counted again), so paging through a result costs one statement per page and a total is
+/// never older than the last stored change.
 /// </summary>
-public sealed class QuoteReader(NpgsqlDataSource dataSource, TimeProvider time) : IQuoteReader
+public sealed class QuoteReader(PostgresDatabase database) : IQuoteReader
 {
-    /// <summary>How long a counted total is reused for the same filter.</summary>
-    public static readonly TimeSpan TotalLifetime = TimeSpan.FromSeconds(10);
-
     private const int MaxRememberedTotals = 4096;
-    private readonly ConcurrentDictionary<string, (QuoteTotal Total, long CountedAt)> _totals = new(StringComparer.Ordinal);
+    private readonly NpgsqlDataSource _dataSource = database.ReadDataSource;
+    private readonly ConcurrentDictionary<string, (QuoteTotal Total, long Version)> _totals = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<QuoteDto>> ListAsync(QuotePageSpecification specification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specification);
-        await using var command = QuoteSql.PageCommand(dataSource, specification);
+        await using var command = QuoteSql.PageCommand(_dataSource, specification);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<QuoteDto>(specification.Limit + 1);
         while (await reader.ReadAsync(cancellationToken))
@@ -55,21 +55,26 @@ public sealed class QuoteReader(NpgsqlDataSource dataSource, TimeProvider time) 
     {
         ArgumentNullException.ThrowIfNull(specification);
         var key = string.Concat(specification.CacheKey, ":", cap.ToString(CultureInfo.InvariantCulture));
-        var now = time.GetTimestamp();
-        if (_totals.TryGetValue(key, out var remembered) && time.GetElapsedTime(remembered.CountedAt, now) < TotalLifetime)
+        var version = await database.DataVersion.CurrentAsync(cancellationToken);
+        if (version.Watched && _totals.TryGetValue(key, out var remembered) && remembered.Version == version.Version)
         {
             return remembered.Total;
         }
 
-        await using var command = QuoteSql.CountCommand(dataSource, specification.Selection, cap);
+        await using var command = QuoteSql.CountCommand(_dataSource, specification.Selection, cap);
         var counted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         var total = counted > cap ? new QuoteTotal(cap, Exact: false) : new QuoteTotal(counted, Exact: true);
+        if (!version.Watched)
+        {
+            return total;
+        }
+
         if (_totals.Count >= MaxRememberedTotals)
         {
             _totals.Clear();
         }
 
-        _totals[key] = (total, now);
+        _totals[key] = (total, version.Version);
         return total;
     }
 }

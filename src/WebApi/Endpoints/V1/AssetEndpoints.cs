@@ -2,8 +2,8 @@ using Kasparro.Application.Assets;
 using Kasparro.Application.Assets.GetAsset;
 using Kasparro.Application.Assets.GetAssetHistory;
 using Kasparro.Application.Assets.GetAssets;
+using Kasparro.WebApi.Caching;
 using Microsoft.AspNetCore.Mvc;
-using Kasparro.WebApi.Http;
 
 namespace Kasparro.WebApi.Endpoints.V1;
 
@@ -36,32 +36,38 @@ public static class AssetEndpoints
         return v1;
     }
 
-    public static async Task<GeneratedJsonResult<AssetsResponse>> GetAssets(
-        IMediator mediator,
+    public static Task<CachedRead<AssetsResponse>> GetAssets(
+        ReadCache cache,
         HttpContext context,
         [FromQuery(Name = "ticker")] string? ticker,
         [FromQuery(Name = "limit")] string? limit,
         [FromQuery(Name = "offset")] string? offset,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(GetAssetsQuery.Parse(ticker, limit, offset), cancellationToken);
-        return new(new AssetsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetsResponse);
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetAssetsQuery.Parse(ticker, limit, offset),
+            (AssetsPage page, ResponseMeta meta) => new AssetsResponse(page.Data, page.Pagination, meta),
+            cancellationToken);
     }
 
-    public static async Task<GeneratedJsonResult<AssetResponse>> GetAsset(
-        IMediator mediator,
+    public static Task<CachedRead<AssetResponse>> GetAsset(
+        ReadCache cache,
         HttpContext context,
         [FromRoute(Name = "ticker_or_id")] string tickerOrId,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var detail = await mediator.Send(GetAssetQuery.Parse(tickerOrId), cancellationToken);
-        return new(new AssetResponse(detail.Asset, detail.OtherAssetsWithTicker, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetResponse);
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetAssetQuery.Parse(tickerOrId),
+            (AssetDetail detail, ResponseMeta meta) => new AssetResponse(detail.Asset, detail.OtherAssetsWithTicker, meta),
+            cancellationToken);
     }
 
-    public static async Task<GeneratedJsonResult<AssetHistoryResponse>> GetAssetHistory(
-        IMediator mediator,
+    public static Task<CachedRead<AssetHistoryResponse>> GetAssetHistory(
+        ReadCache cache,
         HttpContext context,
         [FromRoute(Name = "ticker_or_id")] string tickerOrId,
         [FromQuery(Name = "source")] string? source,
@@ -70,9 +76,12 @@ public static class AssetEndpoints
         [FromQuery(Name = "interval")] string? interval,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var history = await mediator.Send(GetAssetHistoryQuery.Parse(tickerOrId, source, from, to, interval), cancellationToken);
-        return new(new AssetHistoryResponse(history.AssetId, history.Interval, history.Points, history.Truncated, ResponseMeta.Of(context)), ApiJsonContext.Default.AssetHistoryResponse);
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetAssetHistoryQuery.Parse(tickerOrId, source, from, to, interval),
+            (AssetHistory history, ResponseMeta meta) => new AssetHistoryResponse(history.AssetId, history.Interval, history.Points, history.Truncated, meta),
+            cancellationToken);
     }
 
     public sealed record AssetsResponse(IReadOnlyList<AssetView> Data, AssetsPagination Pagination, ResponseMeta Meta);

@@ -1,8 +1,8 @@
 using Kasparro.Application.Quotes;
 using Kasparro.Application.Quotes.GetQuotes;
+using Kasparro.WebApi.Caching;
 using Kasparro.WebApi.OpenApi;
 using Microsoft.AspNetCore.Mvc;
-using Kasparro.WebApi.Http;
 
 namespace Kasparro.WebApi.Endpoints.V1;
 
@@ -24,8 +24,8 @@ public static class QuoteEndpoints
         return v1;
     }
 
-    public static async Task<GeneratedJsonResult<QuotesResponse>> GetQuotes(
-        IMediator mediator,
+    public static Task<CachedRead<QuotesResponse>> GetQuotes(
+        ReadCache cache,
         HttpContext context,
         [FromQuery(Name = "ticker")] string? ticker,
         [FromQuery(Name = "asset_id")] string? assetId,
@@ -38,9 +38,12 @@ public static class QuoteEndpoints
         [FromQuery(Name = "cursor")] string? cursor,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(GetQuotesQuery.Parse(ticker, assetId, source, from, to, sort, limit, offset, cursor), cancellationToken);
-        return new(new QuotesResponse(page.Data, page.Pagination, ResponseMeta.Of(context)), ApiJsonContext.Default.QuotesResponse);
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetQuotesQuery.Parse(ticker, assetId, source, from, to, sort, limit, offset, cursor),
+            (QuotePage page, ResponseMeta meta) => new QuotesResponse(page.Data, page.Pagination, meta),
+            cancellationToken);
     }
 
     private const string Example = """

@@ -3,6 +3,7 @@ using Kasparro.Application.Runs.CompareRuns;
 using Kasparro.Application.Runs.GetRun;
 using Kasparro.Application.Runs.GetRunAnomalies;
 using Kasparro.Application.Runs.GetRuns;
+using Kasparro.WebApi.Caching;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Kasparro.WebApi.Endpoints.V1;
@@ -25,7 +26,6 @@ public static class RunEndpoints
                 "ETL runs, newest first (by started_at). Filter with `source` (one or a comma list); page with `limit` (1-500, "
                 + "default 50) and either `offset` (up to 10,000) or the opaque `cursor` from `pagination.next_cursor`. "
                 + "`pagination.total` counts matching runs exactly up to 10,000 (`total_exact` says whether it stopped there).")
-            .Produces<RunsResponse>()
             .ProducesValidationProblem();
 
         v1.MapGet("/runs/compare", CompareRuns)
@@ -37,7 +37,6 @@ public static class RunEndpoints
                 + "and trigger change, how far apart they started, and for the duration and each count (read, loaded, skipped, "
                 + "rejected) the delta `b - a` and the ratio `b / a` (null when a is 0 or a value is unknown). 404 when either "
                 + "run does not exist.")
-            .Produces<RunComparisonResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -52,7 +51,6 @@ public static class RunEndpoints
                 + "the scale is never below max(1, 5% of |median|). A run is anomalous when |z| > `threshold` (1-1000, default 3.5) "
                 + "and at least 5 earlier runs exist. Each run lists its anomalous metrics with value, median, MAD, scale, z and "
                 + "a reason. Filter with `source`; at most `limit` (1-500, default 50) runs.")
-            .Produces<RunAnomaliesResponse>()
             .ProducesValidationProblem();
 
         v1.MapGet("/runs/{id}", GetRun)
@@ -60,14 +58,13 @@ public static class RunEndpoints
             .WithTags("Runs")
             .WithSummary("One run")
             .WithDescription("A run by id: its source, trigger, status, times, duration, counts and error. 400 when the id is not a UUID, 404 when no run has it.")
-            .Produces<RunResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
-    public static async Task<Ok<RunsResponse>> GetRuns(
-        IMediator mediator,
+    public static Task<CachedRead<RunsResponse>> GetRuns(
+        ReadCache cache,
         HttpContext context,
         [FromQuery(Name = "source")] string? source,
         [FromQuery(Name = "limit")] string? limit,
@@ -75,33 +72,38 @@ public static class RunEndpoints
         [FromQuery(Name = "cursor")] string? cursor,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(GetRunsQuery.Parse(source, limit, offset, cursor), cancellationToken);
-        return TypedResults.Ok(new RunsResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetRunsQuery.Parse(source, limit, offset, cursor),
+            (RunPage page, ResponseMeta meta) => new RunsResponse(page.Data, page.Pagination, meta),
+            cancellationToken);
     }
 
-    public static async Task<Ok<RunResponse>> GetRun(
-        IMediator mediator, HttpContext context, [FromRoute(Name = "id")] string id, CancellationToken cancellationToken)
+    public static Task<CachedRead<RunResponse>> GetRun(
+        ReadCache cache, HttpContext context, [FromRoute(Name = "id")] string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var run = await mediator.Send(GetRunQuery.Parse(id), cancellationToken);
-        return TypedResults.Ok(new RunResponse(run, ResponseMeta.Of(context)));
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(context, GetRunQuery.Parse(id), (RunDto run, ResponseMeta meta) => new RunResponse(run, meta), cancellationToken);
     }
 
-    public static async Task<Ok<RunComparisonResponse>> CompareRuns(
-        IMediator mediator,
+    public static Task<CachedRead<RunComparisonResponse>> CompareRuns(
+        ReadCache cache,
         HttpContext context,
         [FromQuery(Name = "a")] string? a,
         [FromQuery(Name = "b")] string? b,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var comparison = await mediator.Send(CompareRunsQuery.Parse(a, b), cancellationToken);
-        return TypedResults.Ok(new RunComparisonResponse(comparison.A, comparison.B, comparison.Differences, ResponseMeta.Of(context)));
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            CompareRunsQuery.Parse(a, b),
+            (RunComparison comparison, ResponseMeta meta) => new RunComparisonResponse(comparison.A, comparison.B, comparison.Differences, meta),
+            cancellationToken);
     }
 
-    public static async Task<Ok<RunAnomaliesResponse>> GetRunAnomalies(
-        IMediator mediator,
+    public static Task<CachedRead<RunAnomaliesResponse>> GetRunAnomalies(
+        ReadCache cache,
         HttpContext context,
         [FromQuery(Name = "source")] string? source,
         [FromQuery(Name = "limit")] string? limit,
@@ -109,9 +111,12 @@ public static class RunEndpoints
         [FromQuery(Name = "threshold")] string? threshold,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var anomalies = await mediator.Send(GetRunAnomaliesQuery.Parse(source, limit, window, threshold), cancellationToken);
-        return TypedResults.Ok(new RunAnomaliesResponse(anomalies.Data, anomalies.Rule, ResponseMeta.Of(context)));
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetRunAnomaliesQuery.Parse(source, limit, window, threshold),
+            (RunAnomalies anomalies, ResponseMeta meta) => new RunAnomaliesResponse(anomalies.Data, anomalies.Rule, meta),
+            cancellationToken);
     }
 
     public sealed record RunsResponse(IReadOnlyList<RunDto> Data, ListPagination Pagination, ResponseMeta Meta);

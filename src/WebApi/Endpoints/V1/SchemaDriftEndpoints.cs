@@ -1,6 +1,7 @@
 using Kasparro.Application.Runs;
 using Kasparro.Application.SchemaDrift;
 using Kasparro.Application.SchemaDrift.GetSchemaDrift;
+using Kasparro.WebApi.Caching;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Kasparro.WebApi.Endpoints.V1;
@@ -19,13 +20,12 @@ public static class SchemaDriftEndpoints
                 "Drift events, newest first (by detected_at): the expected field, the field observed instead, the fuzzy match's "
                 + "confidence and what the run did. Filter with `source` (one or a comma list); page with `limit` (1-500, default "
                 + "50) and either `offset` (up to 10,000) or the opaque `cursor` from `pagination.next_cursor`.")
-            .Produces<SchemaDriftResponse>()
             .ProducesValidationProblem();
         return v1;
     }
 
-    public static async Task<Ok<SchemaDriftResponse>> GetSchemaDrift(
-        IMediator mediator,
+    public static Task<CachedRead<SchemaDriftResponse>> GetSchemaDrift(
+        ReadCache cache,
         HttpContext context,
         [FromQuery(Name = "source")] string? source,
         [FromQuery(Name = "limit")] string? limit,
@@ -33,9 +33,12 @@ public static class SchemaDriftEndpoints
         [FromQuery(Name = "cursor")] string? cursor,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
-        var page = await mediator.Send(GetSchemaDriftQuery.Parse(source, limit, offset, cursor), cancellationToken);
-        return TypedResults.Ok(new SchemaDriftResponse(page.Data, page.Pagination, ResponseMeta.Of(context)));
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.AnswerAsync(
+            context,
+            GetSchemaDriftQuery.Parse(source, limit, offset, cursor),
+            (SchemaDriftPage page, ResponseMeta meta) => new SchemaDriftResponse(page.Data, page.Pagination, meta),
+            cancellationToken);
     }
 
     public sealed record SchemaDriftResponse(IReadOnlyList<SchemaDriftEventDto> Data, ListPagination Pagination, ResponseMeta Meta);

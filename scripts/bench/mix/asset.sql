@@ -1,0 +1,7 @@
+-- GET /v1/assets/{ticker}: the statements AssetReader sends, written out (EF Core's text differs in form, not in plan):
+-- the ticker's assets primary first, the asset's summary, its mappings and each mapping's newest quote.
+\set rank random_zipfian(1, :assets, 1.1)
+SELECT a.id AS asset FROM assets a WHERE a.ticker = COALESCE((SELECT x.ticker FROM ticker_aliases x WHERE x.alias = 'T' || lpad(:rank::text, 4, '0') LIMIT 1), 'T' || lpad(:rank::text, 4, '0')) ORDER BY a.market_cap_usd IS NULL, a.market_cap_usd DESC, a.created_at, a.id LIMIT 1 \gset
+SELECT a.id, a.ticker, a.name, trim_scale(a.market_cap_usd), (SELECT p.id FROM assets p WHERE p.ticker = a.ticker ORDER BY p.market_cap_usd IS NULL, p.market_cap_usd DESC, p.created_at, p.id LIMIT 1) = a.id FROM assets a WHERE a.id = :asset::uuid;
+SELECT asset_id, source, source_asset_id, method, trim_scale(confidence), created_at FROM asset_sources WHERE asset_id = ANY(ARRAY[:asset::uuid]) ORDER BY asset_id, source, source_asset_id;
+SELECT DISTINCT ON (m.asset_id, m.source) m.asset_id, q.source, q.source_asset_id, trim_scale(q.price_usd), trim_scale(q.market_cap_usd), trim_scale(q.volume_24h_usd), trim_scale(q.percent_change_24h), q.observed_at FROM asset_sources m CROSS JOIN LATERAL (SELECT * FROM quotes q WHERE q.asset_id = m.asset_id AND q.source = m.source AND q.source_asset_id = m.source_asset_id ORDER BY q.observed_at DESC LIMIT 1) q WHERE m.asset_id = ANY(ARRAY[:asset::uuid]) ORDER BY m.asset_id, m.source, q.observed_at DESC;

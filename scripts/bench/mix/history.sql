@@ -1,0 +1,4 @@
+-- GET /v1/assets/{ticker}/history?interval=1d: the ticker's primary asset, then AssetReader's daily buckets.
+\set rank random_zipfian(1, :assets, 1.1)
+SELECT a.id AS asset FROM assets a WHERE a.ticker = COALESCE((SELECT x.ticker FROM ticker_aliases x WHERE x.alias = 'T' || lpad(:rank::text, 4, '0') LIMIT 1), 'T' || lpad(:rank::text, 4, '0')) ORDER BY a.market_cap_usd IS NULL, a.market_cap_usd DESC, a.created_at, a.id LIMIT 1 \gset
+SELECT source, date_bin(interval '1 day', observed_at, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS bucket, trim_scale((array_agg(price_usd ORDER BY observed_at))[1]), trim_scale(max(price_usd)), trim_scale(min(price_usd)), trim_scale((array_agg(price_usd ORDER BY observed_at DESC))[1]), count(*)::int FROM quotes WHERE asset_id = :asset::uuid GROUP BY source, bucket ORDER BY bucket, source LIMIT 5001;
