@@ -62,6 +62,29 @@ public sealed class IdentityCorrectionEndpointTests(AdminApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task Split_MovesTheDataVersionOn_SoARevalidatedReadAnswersAgain()
+    {
+        var asset = await api.AssetAsync("ETAG", "Etagcoin", 1_000_000m);
+        await api.MappingAsync(asset, "coinpaprika", "etag-etagcoin");
+        await api.MappingAsync(asset, "coingecko", "etagcoin-classic", "symbol+name", 0.9m);
+        await api.QuoteAsync(asset, "ETAG", "coingecko", "etagcoin-classic", T, 0.01m, 40_000m, "Etagcoin Classic");
+        using var before = await _client.GetAsync(new Uri($"/v1/assets/{asset}", UriKind.Relative));
+        before.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var etag = before.Headers.ETag.ShouldNotBeNull();
+
+        await _client.SendJsonAsync(
+            ApiJson.Post($"/v1/assets/{asset}/split", IdentityApi.SplitBody("another coin", ("coingecko", "etagcoin-classic")), AdminApi.AdminToken),
+            HttpStatusCode.OK);
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, new Uri($"/v1/assets/{asset}", UriKind.Relative));
+        revalidate.Headers.IfNoneMatch.Add(etag);
+        using var after = await _client.SendAsync(revalidate);
+        after.StatusCode.ShouldBe(HttpStatusCode.OK);
+        after.Headers.ETag.ShouldNotBe(etag);
+        (await after.Content.ReadAsStringAsync()).ShouldNotContain("etagcoin-classic");
+    }
+
+    [Fact]
     public async Task Merge_FoldsEveryMappingAndQuoteIntoTheKeptAsset_RemovesTheOther_AndMadeAgainChangesNothing()
     {
         var kept = await api.AssetAsync("MRGA", "Mergecoin", 900m);
