@@ -46,9 +46,11 @@ mix_pages() {
     [[ -z $cursor ]] || printf 'cursor\t%s\n' "$path&cursor=$cursor" >>"$MIX_FILE"
 }
 
-# mix_measure LABEL: the mix through wrk against the running API, after its unmeasured warm-up.
+# mix_measure LABEL: the mix through wrk against the running API, after its unmeasured warm-up: every distinct read of
+# the mix asked once (with the cache on, that fills it), then the mix itself.
 mix_measure() {
     log "measuring the mix ($1; ${BENCH_SECONDS}s, $BENCH_CONNECTIONS connections)"
+    mix_prefill
     wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP_SECONDS}s" -s "$MIX_LUA" "$API_BASE" >/dev/null 2>&1 || true
     local before
     before="$(cache_counts)"
@@ -56,20 +58,35 @@ mix_measure() {
     MIX_CACHE[$1]="$(counts_since "$before")"
 }
 
-# The API's response cache counters: "hits misses bypassed not_modified".
+# Every distinct read of the mix once, four at a time (one curl, its connections kept): the first page, the cursor
+# pages, and each ticker's page, asset and history. (wrk runs for its whole duration even when its threads stop.)
+mix_prefill() {
+    awk -F'\t' -v base="$API_BASE" '
+        BEGIN { print "url = \"" base "/v1/data?limit=50\""; print "output = /dev/null" }
+        $1 == "cursor" { print "url = \"" base $2 "\""; print "output = /dev/null" }
+        $1 == "ticker" {
+            print "url = \"" base "/v1/data?ticker=" $2 "&limit=50\""; print "output = /dev/null"
+            print "url = \"" base "/v1/assets/" $2 "\""; print "output = /dev/null"
+            print "url = \"" base "/v1/assets/" $2 "/history?interval=1d\""; print "output = /dev/null"
+        }' "$MIX_FILE" >"$BENCH_LOGS/prefill.curl"
+    curl --parallel --parallel-max 4 --no-progress-meter -f -K "$BENCH_LOGS/prefill.curl" || die "the mix's prefill failed"
+}
+
+# The API's response cache counters: "hits misses coalesced bypassed not_modified".
 cache_counts() {
     curl -fsS "$API_BASE/metrics" | awk '
         $1 ~ /^response_cache_hits_total/ { h += $NF } $1 ~ /^response_cache_misses_total/ { m += $NF }
+        $1 ~ /^response_cache_coalesced_total/ { c += $NF }
         $1 ~ /^response_cache_bypassed_total/ { b += $NF } $1 ~ /^response_cache_not_modified_total/ { n += $NF }
-        END { printf "%d %d %d %d", h, m, b, n }'
+        END { printf "%d %d %d %d %d", h, m, c, b, n }'
 }
 
-# counts_since "h m b n" -> "hits H, misses M, bypassed B, 304s N" over the window since those counts.
+# counts_since "h m c b n" -> "hits H, misses M, coalesced C, bypassed B, 304s N" over the window since those counts.
 counts_since() {
-    local h0 m0 b0 n0 h m b n
-    read -r h0 m0 b0 n0 <<<"$1"
-    read -r h m b n <<<"$(cache_counts)"
-    echo "hits $((h - h0)), misses $((m - m0)), bypassed $((b - b0)), 304s $((n - n0))"
+    local h0 m0 c0 b0 n0 h m c b n
+    read -r h0 m0 c0 b0 n0 <<<"$1"
+    read -r h m c b n <<<"$(cache_counts)"
+    echo "hits $((h - h0)), misses $((m - m0)), coalesced $((c - c0)), bypassed $((b - b0)), 304s $((n - n0))"
 }
 
 # The statements the mix's requests send when nothing is cached, weighted as the mix (revalidations cost a ticker page).
@@ -186,14 +203,14 @@ incremental() {
     log "ingesting $BENCH_INCREMENTAL_ROWS new rows into the loaded table, then the unchanged file again"
     INC_LOAD="$(timed_ingest "$csv" incremental)"
     INC_RERUN="$(timed_ingest "$csv" incremental-rerun)"
-    STORAGE="$(psql_bench -d "$BENCH_DB" -c "SELECT count(*), pg_total_relation_size('quotes'), pg_relation_size('quotes') FROM quotes" | tr '|' ' ')"
+    STORAGE="$(psql_bench -d "$BENCH_DB" -c "SELECT (SELECT count(*) FROM quotes), pg_total_relation_size('quotes'), pg_relation_size('quotes'), (SELECT count(*) FROM raw_csv), pg_total_relation_size('raw_csv')" | tr '|' ' ')"
 }
 
 report_incremental() {
-    local seconds loaded rerun rerun_loaded rerun_skipped rows bytes heap
+    local seconds loaded rerun rerun_loaded rerun_skipped rows bytes heap raw_rows raw_bytes
     read -r seconds loaded _ <<<"$INC_LOAD"
     read -r rerun rerun_loaded rerun_skipped <<<"$INC_RERUN"
-    read -r rows bytes heap <<<"$STORAGE"
+    read -r rows bytes heap raw_rows raw_bytes <<<"$STORAGE"
     echo
     echo "## $BENCH_TITLE: make bench's incremental run on the loaded table"
     echo
@@ -203,5 +220,5 @@ report_incremental() {
     echo "| \`ingest\` of a new $BENCH_INCREMENTAL_ROWS-row CSV | $seconds s | loaded $loaded, $(calc "$loaded / $seconds" %.0f) rows/s | reported | |"
     echo "| re-run, unchanged file | $rerun s | loaded $rerun_loaded, skipped $rerun_skipped | < $TARGET_RERUN_S s | $(pass_miss "$rerun < $TARGET_RERUN_S") |"
     echo
-    echo "Storage: $rows quotes take $(calc "$bytes / 1048576" %.0f) MB with their indexes ($(calc "$heap / 1048576" %.0f) MB of table), $(calc "$bytes / 1048576 / ($rows / 1000000)" %.0f) MB per million quotes."
+    echo "Storage: $rows quotes take $(calc "$bytes / 1048576" %.0f) MB with their indexes ($(calc "$heap / 1048576" %.0f) MB of table), $(calc "$bytes / 1048576 / ($rows / 1000000)" %.0f) MB per million quotes. The CSV's raw rows: $raw_rows in $(calc "$raw_bytes / 1048576" %.0f) MB with their indexes, $(calc "$raw_bytes / 1048576 / ($raw_rows / 1000000)" %.0f) MB per million."
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
 using Kasparro.Application.Changes;
@@ -20,8 +21,11 @@ namespace Kasparro.WebApi.Caching;
 /// remembered there after a miss; while it does not, every request is answered from the database and nothing is
 /// remembered. What is remembered is the JSON body up to its <c>meta</c>, which each response completes with its own
 /// request id and latency: that is why the store is used here rather than the output caching middleware, which would
-/// replay the first request's <c>meta</c>. Errors (400, 404, 503) are thrown before anything is remembered, and the
-/// API key and rate limit are checked before the endpoint runs at all.
+/// replay the first request's <c>meta</c>. Concurrent misses of one entry ask the database once: the first computes the
+/// answer, the others wait for it (and compute their own if it fails or its client goes away), so a change that empties
+/// the cache under load does not send one popular read to the database once per waiting connection. Errors (400, 404,
+/// 503) are thrown before anything is remembered, and the API key and rate limit are checked before the endpoint runs
+/// at all.
 /// </summary>
 public sealed class ReadCache(IOutputCacheStore store, ReadCacheSettings settings, ResponseCacheInstruments instruments, IOptions<HttpJsonOptions> json)
 {
@@ -30,6 +34,7 @@ public sealed class ReadCache(IOutputCacheStore store, ReadCacheSettings setting
 
     private static readonly ResponseMeta Placeholder = new(string.Empty, 0, "1");
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, Task<byte[]>> _answering = new(StringComparer.Ordinal);
     private DataVersion? _seen;
 
     /// <param name="respond">The response for the query's result and a <c>meta</c> (the last member of every read's response).</param>
@@ -53,31 +58,74 @@ public sealed class ReadCache(IOutputCacheStore store, ReadCacheSettings setting
         }
 
         var remember = settings.Enabled && version.Watched;
-        var entry = remember ? $"{version.Epoch}:{version.Version}:{key}" : null;
-        if (entry is not null)
+        if (!remember)
         {
-            await ForgetSupersededAsync(version, cancellationToken);
-            if (await store.GetAsync(entry, cancellationToken) is { } remembered)
+            if (settings.Enabled)
             {
-                instruments.Hit();
-                return CachedRead<TResponse>.Answer(remembered, etag);
+                instruments.Bypassed();
             }
 
-            instruments.Miss();
-        }
-        else if (settings.Enabled)
-        {
-            instruments.Bypassed();
+            return CachedRead<TResponse>.Answer(await QueryAsync(mediator, query, respond, cancellationToken), etag);
         }
 
-        var result = await mediator.Send<TResult>(query, cancellationToken);
-        var answer = BodyBeforeMeta(respond(result, Placeholder));
-        if (entry is not null)
+        var entry = $"{version.Epoch}:{version.Version}:{key}";
+        await ForgetSupersededAsync(version, cancellationToken);
+        if (await store.GetAsync(entry, cancellationToken) is { } remembered)
         {
+            instruments.Hit();
+            return CachedRead<TResponse>.Answer(remembered, etag);
+        }
+
+        return CachedRead<TResponse>.Answer(await AnswerOnceAsync(entry, mediator, query, respond, cancellationToken), etag);
+    }
+
+    /// <summary>
+    /// A missed entry's answer, asked of the database by one request at a time: a request that finds the entry being
+    /// answered waits for that answer. If that fails or is cancelled, each waiting request asks for itself, so one
+    /// client going away or one error never becomes another request's answer.
+    /// </summary>
+    private async Task<byte[]> AnswerOnceAsync<TQuery, TResult, TResponse>(
+        string entry, IMediator mediator, TQuery query, Func<TResult, ResponseMeta, TResponse> respond, CancellationToken cancellationToken)
+        where TQuery : IRequest<TResult>
+    {
+        var mine = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answering = _answering.GetOrAdd(entry, mine.Task);
+        if (answering != mine.Task)
+        {
+            instruments.Coalesced();
+            try
+            {
+                return await answering.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The answering request failed or went away: this one asks for itself below.
+            }
+        }
+
+        instruments.Miss();
+        try
+        {
+            var answer = await QueryAsync(mediator, query, respond, cancellationToken);
             await store.SetAsync(entry, answer, [Tag], ReadCacheSettings.Lifetime, cancellationToken);
+            mine.TrySetResult(answer);
+            return answer;
         }
+        finally
+        {
+            // Waiters see a cancelled task when this request threw: they ask for themselves, and no exception object is
+            // shared between requests or left unobserved.
+            mine.TrySetCanceled(CancellationToken.None);
+            _answering.TryRemove(new KeyValuePair<string, Task<byte[]>>(entry, mine.Task));
+        }
+    }
 
-        return CachedRead<TResponse>.Answer(answer, etag);
+    private async Task<byte[]> QueryAsync<TQuery, TResult, TResponse>(
+        IMediator mediator, TQuery query, Func<TResult, ResponseMeta, TResponse> respond, CancellationToken cancellationToken)
+        where TQuery : IRequest<TResult>
+    {
+        var result = await mediator.Send<TResult>(query, cancellationToken);
+        return BodyBeforeMeta(respond(result, Placeholder));
     }
 
     /// <summary>

@@ -111,6 +111,43 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
         (await _client.GetJsonAsync($"/v1/runs/{id}")).GetProperty("data").GetProperty("id").GetGuid().ShouldBe(id);
     }
 
+    [Fact]
+    public async Task ConcurrentMissesOfOneRead_AskTheDatabaseOnce_AndShareItsAnswer()
+    {
+        await api.UntilListeningAsync(_client);
+
+        // The quotes locked: the first read waits in PostgreSQL until the lock goes, so the second arrives meanwhile.
+        await using var connection = await api.Data.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockQuotes = new NpgsqlCommand("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        {
+            await lockQuotes.ExecuteNonQueryAsync();
+        }
+
+        var coalesced = await _client.MetricAsync("response_cache_coalesced_total");
+        var first = _client.GetAsync("/v1/data?ticker=ONCE");
+        await CacheProbe.UntilAsync(async () => await WaitingOnALockAsync() == 1, "the first read waits for the quotes");
+        var second = _client.GetAsync("/v1/data?limit=50&ticker=once");
+        await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_coalesced_total") == coalesced + 1, "the second read waits for the first");
+
+        (await WaitingOnALockAsync()).ShouldBe(1, "the second read sent no query of its own");
+        await transaction.RollbackAsync();
+        using var firstResponse = await first;
+        using var secondResponse = await second;
+        var firstJson = await firstResponse.ReadJsonAsync(HttpStatusCode.OK);
+        var secondJson = await secondResponse.ReadJsonAsync(HttpStatusCode.OK);
+        firstJson.GetProperty("data").GetArrayLength().ShouldBe(1);
+        secondJson.GetProperty("data").GetRawText().ShouldBe(firstJson.GetProperty("data").GetRawText());
+        secondResponse.Headers.ETag.ShouldBe(firstResponse.Headers.ETag);
+    }
+
+    private async Task<long> WaitingOnALockAsync()
+    {
+        await using var count = api.Data.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     private async Task<(string Body, System.Text.Json.JsonElement Meta)> GetWithIdAsync(string url, string requestId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -133,6 +170,9 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
             Changing = await this.AssetAsync("CHNG", "Changing Coin");
             await this.MappingAsync(Changing, "csv", "chng");
             await this.QuoteAsync(Changing, "CHNG", "csv", "chng", T0, 1m);
+            var once = await this.AssetAsync("ONCE", "Once Coin");
+            await this.MappingAsync(once, "csv", "once");
+            await this.QuoteAsync(once, "ONCE", "csv", "once", T0, 1m);
             var meta = await this.AssetAsync("META", "Meta Coin");
             await this.MappingAsync(meta, "csv", "meta");
         }
