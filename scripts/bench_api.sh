@@ -12,6 +12,7 @@
 #   make bench-api                                   # 1,000,000 quotes, 32 connections, 15 s per measurement after 5 s of unmeasured API warm-up (BENCH_WARMUP_SECONDS)
 #   BENCH_QUOTES=100000 BENCH_SECONDS=5 make bench-api   # quick run
 #   BENCH_MIX=0 make bench-api                       # part 1 only
+#   BENCH_MIX_WARMUP_SECONDS=30 make bench-api       # the mix's unmeasured warm-up, after every distinct read was asked once
 #   BENCH_APP_ENV="DOTNET_gcServer=0" make bench-api     # extra environment for the API process (experiments)
 #   BENCH_APP_DIR=/path make bench-api                # measure an app published there (another commit, for an A/B)
 #   make bench-scale                                 # the same over 10,000,000 quotes (scripts/bench_scale.sh)

@@ -20,8 +20,10 @@ public static class StatusPageSetup
     public static WebApplication UseStatusPage(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // Relative links in the page work from both addresses because neither has a trailing slash.
-        app.UseRewriter(new RewriteOptions().AddRewrite("^(dashboard)?$", "index.html", skipRemainingRules: true));
+        // Relative links in the page work from both addresses because neither has a trailing slash. The rewrite (a
+        // regular expression) runs for those two addresses only, not for every API request.
+        var rewrite = new RewriteOptions().AddRewrite("^(dashboard)?$", "index.html", skipRemainingRules: true);
+        app.UseWhen(static context => context.Request.Path.Value is "/" or "/dashboard", page => page.UseRewriter(rewrite));
         app.UseStaticFiles(new StaticFileOptions
         {
             ContentTypeProvider = new FileExtensionContentTypeProvider(),

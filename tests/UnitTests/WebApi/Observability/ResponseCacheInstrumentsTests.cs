@@ -45,6 +45,7 @@ public sealed class ResponseCacheInstrumentsTests : IDisposable
         instruments.Bypassed();
         instruments.NotModified();
         instruments.Evicted("data_changed");
+        instruments.Coalesced();
 
         _published.ShouldBe(
         [
@@ -52,6 +53,7 @@ public sealed class ResponseCacheInstrumentsTests : IDisposable
             "response_cache_misses Counter {response}",
             "response_cache_bypassed Counter {response}",
             "response_cache_evictions Counter {eviction}",
+            "response_cache_coalesced Counter {response}",
             "response_cache_not_modified Counter {response}",
         ]);
         _measured.ShouldBe(
@@ -61,6 +63,7 @@ public sealed class ResponseCacheInstrumentsTests : IDisposable
             "response_cache_bypassed 1",
             "response_cache_not_modified 1",
             "response_cache_evictions{reason=data_changed} 1",
+            "response_cache_coalesced 1",
         ]);
     }
 }
