@@ -141,6 +141,34 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
         secondResponse.Headers.ETag.ShouldBe(firstResponse.Headers.ETag);
     }
 
+    [Fact]
+    public async Task WhenTheReadAnsweringAMissGoesAway_TheOneWaitingForItAsksForItself()
+    {
+        await api.UntilListeningAsync(_client);
+        await using var connection = await api.Data.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockQuotes = new NpgsqlCommand("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        {
+            await lockQuotes.ExecuteNonQueryAsync();
+        }
+
+        var coalesced = await _client.MetricAsync("response_cache_coalesced_total");
+        var misses = await _client.MetricAsync("response_cache_misses_total");
+        using var firstClientLeaves = new CancellationTokenSource();
+        var first = _client.GetAsync("/v1/data?ticker=LEFT", firstClientLeaves.Token);
+        await CacheProbe.UntilAsync(async () => await WaitingOnALockAsync() == 1, "the first read waits for the quotes");
+        var second = _client.GetAsync("/v1/data?ticker=left");
+        await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_coalesced_total") == coalesced + 1, "the second read waits for the first");
+
+        await firstClientLeaves.CancelAsync();
+        await Should.ThrowAsync<TaskCanceledException>(first);
+        await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_misses_total") == misses + 2, "the second read asks for itself");
+        await transaction.RollbackAsync();
+
+        using var secondResponse = await second;
+        (await secondResponse.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("data").GetArrayLength().ShouldBe(1);
+    }
+
     private async Task<long> WaitingOnALockAsync()
     {
         await using var count = api.Data.CreateCommand(
@@ -173,6 +201,9 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
             var once = await this.AssetAsync("ONCE", "Once Coin");
             await this.MappingAsync(once, "csv", "once");
             await this.QuoteAsync(once, "ONCE", "csv", "once", T0, 1m);
+            var left = await this.AssetAsync("LEFT", "Left Coin");
+            await this.MappingAsync(left, "csv", "left");
+            await this.QuoteAsync(left, "LEFT", "csv", "left", T0, 1m);
             var meta = await this.AssetAsync("META", "Meta Coin");
             await this.MappingAsync(meta, "csv", "meta");
         }
