@@ -114,24 +114,11 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
     [Fact]
     public async Task ConcurrentMissesOfOneRead_AskTheDatabaseOnce_AndShareItsAnswer()
     {
-        await api.UntilListeningAsync(_client);
-
-        // The quotes locked: the first read waits in PostgreSQL until the lock goes, so the second arrives meanwhile.
-        await using var connection = await api.Data.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockQuotes = new NpgsqlCommand("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE", connection, transaction))
-        {
-            await lockQuotes.ExecuteNonQueryAsync();
-        }
-
-        var coalesced = await _client.MetricAsync("response_cache_coalesced_total");
-        var first = _client.GetAsync("/v1/data?ticker=ONCE");
-        await CacheProbe.UntilAsync(async () => await WaitingOnALockAsync() == 1, "the first read waits for the quotes");
-        var second = _client.GetAsync("/v1/data?limit=50&ticker=once");
-        await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_coalesced_total") == coalesced + 1, "the second read waits for the first");
+        var (locking, first, second) = await TwoReadsOfOneMissAsync("/v1/data?ticker=ONCE", "/v1/data?limit=50&ticker=once");
+        await using var quotesLocked = locking;
 
         (await WaitingOnALockAsync()).ShouldBe(1, "the second read sent no query of its own");
-        await transaction.RollbackAsync();
+        await quotesLocked.DisposeAsync();
         using var firstResponse = await first;
         using var secondResponse = await second;
         var firstJson = await firstResponse.ReadJsonAsync(HttpStatusCode.OK);
@@ -144,29 +131,50 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
     [Fact]
     public async Task WhenTheReadAnsweringAMissGoesAway_TheOneWaitingForItAsksForItself()
     {
-        await api.UntilListeningAsync(_client);
-        await using var connection = await api.Data.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockQuotes = new NpgsqlCommand("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE", connection, transaction))
-        {
-            await lockQuotes.ExecuteNonQueryAsync();
-        }
-
-        var coalesced = await _client.MetricAsync("response_cache_coalesced_total");
         var misses = await _client.MetricAsync("response_cache_misses_total");
         using var firstClientLeaves = new CancellationTokenSource();
-        var first = _client.GetAsync("/v1/data?ticker=LEFT", firstClientLeaves.Token);
-        await CacheProbe.UntilAsync(async () => await WaitingOnALockAsync() == 1, "the first read waits for the quotes");
-        var second = _client.GetAsync("/v1/data?ticker=left");
-        await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_coalesced_total") == coalesced + 1, "the second read waits for the first");
+        var (locking, first, second) = await TwoReadsOfOneMissAsync("/v1/data?ticker=LEFT", "/v1/data?ticker=left", firstClientLeaves.Token);
+        await using var quotesLocked = locking;
 
         await firstClientLeaves.CancelAsync();
         await Should.ThrowAsync<TaskCanceledException>(first);
         await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_misses_total") == misses + 2, "the second read asks for itself");
-        await transaction.RollbackAsync();
+        await quotesLocked.DisposeAsync();
 
         using var secondResponse = await second;
         (await secondResponse.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("data").GetArrayLength().ShouldBe(1);
+    }
+
+    /// <summary>
+    /// With the quotes locked (until the returned connection is disposed, which rolls its transaction back), a first
+    /// read that waits in PostgreSQL for them, and a second read of the same answer that arrives meanwhile and waits for
+    /// the first.
+    /// </summary>
+    private async Task<(NpgsqlConnection QuotesLocked, Task<HttpResponseMessage> First, Task<HttpResponseMessage> Second)> TwoReadsOfOneMissAsync(
+        string first, string sameRead, CancellationToken firstClient = default)
+    {
+        await api.UntilListeningAsync(_client);
+        var connection = await api.Data.OpenConnectionAsync(CancellationToken.None);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            await using (var lockQuotes = new NpgsqlCommand("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            {
+                await lockQuotes.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            var coalesced = await _client.MetricAsync("response_cache_coalesced_total");
+            var firstRead = _client.GetAsync(first, firstClient);
+            await CacheProbe.UntilAsync(async () => await WaitingOnALockAsync() == 1, "the first read waits for the quotes");
+            var secondRead = _client.GetAsync(sameRead, CancellationToken.None);
+            await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_coalesced_total") == coalesced + 1, "the second read waits for the first");
+            return (connection, firstRead, secondRead);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task<long> WaitingOnALockAsync()
