@@ -10,23 +10,12 @@ namespace Kasparro.IntegrationTests.Api.Caching;
 /// scheduled job's) storing a batch. The batch's notice reaches the server when it commits, and the server's very next
 /// read after hearing it shows the batch.
 /// </summary>
-public sealed class CrossProcessCacheTests : IAsyncLifetime
+public sealed class CrossProcessCacheTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
     private readonly TempCsvFolder _csv = new();
-    private PostgresServer _server = null!;
-    private string _connectionString = string.Empty;
+    private readonly string _connectionString = database.ConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        _server = await PostgresServer.SharedAsync();
-        _connectionString = await _server.CreateDatabaseAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _csv.Dispose();
-        await _server.DropDatabaseAsync(_connectionString);
-    }
+    public void Dispose() => _csv.Dispose();
 
     [Fact]
     public async Task ABatchCommittedByAnotherProcess_IsInTheServersNextReadOnceItsNoticeArrives()

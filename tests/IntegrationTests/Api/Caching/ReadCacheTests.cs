@@ -24,12 +24,7 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
         first.Headers.CacheControl.ShouldNotBeNull().NoCache.ShouldBeTrue();
 
         // The data tables locked: a data query would wait until the request times out (503); a 304 makes none.
-        await using var connection = await api.Data.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockTables = new NpgsqlCommand("LOCK TABLE quotes, assets, asset_sources IN ACCESS EXCLUSIVE MODE", connection, transaction))
-        {
-            await lockTables.ExecuteNonQueryAsync();
-        }
+        await using var tablesLocked = await LockAsync("quotes, assets, asset_sources");
 
         // The same read spelled with its defaults: the same ETag.
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/data?limit=50&ticker=etag&sort=-observed_at");
@@ -41,7 +36,6 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
         revalidated.Headers.ETag.ShouldBe(etag);
         revalidated.Headers.CacheControl.ShouldNotBeNull().NoCache.ShouldBeTrue();
         (await revalidated.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
-        await transaction.RollbackAsync();
     }
 
     [Fact]
@@ -154,21 +148,34 @@ public sealed class ReadCacheTests(ReadCacheTests.Seeded api) : IClassFixture<Re
         string first, string sameRead, CancellationToken firstClient = default)
     {
         await api.UntilListeningAsync(_client);
-        var connection = await api.Data.OpenConnectionAsync(CancellationToken.None);
+        var connection = await LockAsync("quotes");
         try
         {
-            var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-            await using (var lockQuotes = new NpgsqlCommand("LOCK TABLE quotes IN ACCESS EXCLUSIVE MODE", connection, transaction))
-            {
-                await lockQuotes.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-
             var coalesced = await _client.MetricAsync("response_cache_coalesced_total");
             var firstRead = _client.GetAsync(first, firstClient);
             await CacheProbe.UntilAsync(async () => await WaitingOnALockAsync() == 1, "the first read waits for the quotes");
             var secondRead = _client.GetAsync(sameRead, CancellationToken.None);
             await CacheProbe.UntilAsync(async () => await _client.MetricAsync("response_cache_coalesced_total") == coalesced + 1, "the second read waits for the first");
             return (connection, firstRead, secondRead);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The tables locked in a transaction of their own, until the returned connection is disposed.</summary>
+    private async Task<NpgsqlConnection> LockAsync(string tables)
+    {
+        var connection = await api.Data.OpenConnectionAsync();
+        try
+        {
+            // Not disposed here: the transaction ends, rolled back, when the connection does.
+            var transaction = await connection.BeginTransactionAsync();
+            await using var lockTables = new NpgsqlCommand($"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE", connection, transaction);
+            await lockTables.ExecuteNonQueryAsync();
+            return connection;
         }
         catch
         {
